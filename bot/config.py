@@ -1,0 +1,116 @@
+"""Settings from GREMIENBOT_* environment variables and a `.env` file, validated at start."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.engine import SUPPORTED_DRIVERS
+
+ENV_PREFIX = "GREMIENBOT_"
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message is one sentence naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", validate_default=True
+    )
+
+    token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///gremienbot.db"
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_base_file_url: str | None = None
+    admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    public_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    timezone: str = "Europe/Berlin"
+    language: Literal["de", "en"] = "de"
+    invite_ttl_days: int = Field(default=14, ge=1, le=365)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"'{value}' is not a database URL") from None
+        if url.drivername not in SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"driver '{url.drivername}' is not supported; use one of "
+                + " or ".join(SUPPORTED_DRIVERS)
+            )
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"'{part}' is not a Telegram user id (a whole number)")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("http_port", mode="before")
+    @classmethod
+    def _port(cls, value: object) -> object:
+        text = str(value).strip()
+        # 0 asks the operating system for a free port (used by the demo and the tests).
+        if not text.isdigit() or not 0 <= int(text) <= 65535:
+            raise ValueError(f"'{value}' is not a port number (1 to 65535)")
+        return int(text)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a known time zone (e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("public_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value}' must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def feed_base_url(self) -> str:
+        """How feed links are written in messages."""
+        return self.public_url or f"http://{self.http_host}:{self.http_port}"
+
+    def require_token(self) -> str:
+        if self.token is None or not self.token.get_secret_value().strip():
+            raise ConfigError(
+                f"{ENV_PREFIX}TOKEN is not set: get a bot token from @BotFather and export it."
+            )
+        return self.token.get_secret_value().strip()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; raise ConfigError with one clear sentence."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{ENV_PREFIX}{field.upper()}: {message}.") from None

@@ -1,0 +1,89 @@
+"""Message catalogs (bot/locales/<lang>.yaml) and locale-aware date formatting (Babel).
+
+Catalog entries are HTML templates with `{name}` placeholders. Every value passed to `t()`
+is HTML-escaped unless it is wrapped in `Html` (already-rendered markup), so no handler can
+forget to escape a title that contains `&` or `<`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.dates import format_date, format_datetime, format_time
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+
+class Html(str):
+    """A string that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    with (LOCALES_DIR / f"{language}.yaml").open(encoding="utf-8") as stream:
+        return _flatten(yaml.safe_load(stream))
+
+
+def normalize_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """Map a Telegram language_code ('en-GB', 'de') to one of our catalogs."""
+    if code:
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+def escape(value: object) -> str:
+    if isinstance(value, Html):
+        return str(value)
+    return html.escape(str(value), quote=False)
+
+
+def t(language: str, key: str, /, **values: object) -> str:
+    """The catalog text for `key` in `language` (falling back to German), values escaped."""
+    template = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    if template is None:
+        raise KeyError(f"message '{key}' is missing from the catalogs")
+    return template.format(**{name: escape(value) for name, value in values.items()})
+
+
+def format_when(moment: datetime, language: str, tz: tzinfo) -> str:
+    """'Montag, 5. Juli 2021, 14:00 Uhr' / 'Monday, July 5, 2021, 2:00 PM'."""
+    local = moment.astimezone(tz)
+    return t(
+        language,
+        "format.datetime",
+        date=format_date(local.date(), "full", locale=language),
+        time=format_time(local, "short", tzinfo=tz, locale=language),
+    )
+
+
+def format_day(day: date, language: str) -> str:
+    """'Montag, 5. Juli 2021'."""
+    return str(format_date(day, "full", locale=language))
+
+
+def format_short(moment: datetime, language: str, tz: tzinfo) -> str:
+    """'05.07.2021, 14:00' / '7/5/21, 2:00 PM' for lists and tables."""
+    return str(format_datetime(moment, "short", tzinfo=tz, locale=language))

@@ -1,0 +1,109 @@
+"""Runs the bot and its web app in one asyncio loop; used by `gremienbot run`, the demo and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from bot.app import build_application, on_startup
+from bot.config import Settings
+from bot.runtime import BotApplication, Runtime
+from bot.web import WEBHOOK_PATH, create_web_app
+from storage.engine import display_url
+from storage.migrate import upgrade
+
+log = logging.getLogger("gremienbot")
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn without its own signal handling.
+
+    The runner owns SIGINT/SIGTERM so that the bot and the web app stop together; uvicorn
+    would otherwise take the signals and re-raise them after its own shutdown.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class RunningBot:
+    application: BotApplication
+    runtime: Runtime
+    http_url: str
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[RunningBot]:
+    """Start everything, yield while it runs, and stop it all in reverse order."""
+    settings.require_token()  # fail before touching the database
+    runtime = Runtime.from_settings(settings)
+    try:
+        await upgrade(runtime.engine)
+        application = build_application(runtime)
+        web = create_web_app(runtime, application)
+        server = EmbeddedServer(
+            uvicorn.Config(
+                web,
+                host=settings.http_host,
+                port=settings.http_port,
+                log_level="warning",
+                lifespan="off",
+            )
+        )
+        async with application:
+            await on_startup(application)
+            await application.start()
+            if settings.webhook_url:
+                secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                await application.bot.set_webhook(
+                    settings.webhook_url + WEBHOOK_PATH, secret_token=secret
+                )
+                mode = "webhook"
+            else:
+                assert application.updater is not None
+                await application.updater.start_polling()
+                mode = "polling"
+            serving = asyncio.create_task(server.serve())
+            while not server.started and not serving.done():
+                await asyncio.sleep(0.01)
+            if serving.done():
+                await serving  # re-raises why the web server could not start
+                raise RuntimeError("the HTTP server stopped at start")
+            host, port = server.servers[0].sockets[0].getsockname()[:2]
+            http_url = f"http://{host}:{port}"
+            log.info(
+                "Gremienbot started as @%s (%s), database %s, HTTP %s",
+                application.bot.username,
+                mode,
+                display_url(settings.database_url),
+                http_url,
+            )
+            try:
+                yield RunningBot(application=application, runtime=runtime, http_url=http_url)
+            finally:
+                server.should_exit = True
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                await application.stop()
+                await serving
+                log.info("Gremienbot stopped (@%s)", application.bot.username)
+    finally:
+        await runtime.close()
+
+
+async def run_until_signal(settings: Settings) -> None:
+    """`gremienbot run`: serve until SIGINT or SIGTERM, then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(settings):
+        await stop.wait()

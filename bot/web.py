@@ -1,0 +1,49 @@
+"""The bot's HTTP side (Starlette): health check and, in webhook mode, the Telegram webhook."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+from bot.runtime import BotApplication, Runtime
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def create_web_app(runtime: Runtime, application: BotApplication) -> Starlette:
+    async def healthz(_request: Request) -> Response:
+        try:
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any driver error means: not reachable
+            log.warning("health check: database unreachable: %s", type(error).__name__)
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "reachable"})
+
+    async def telegram_webhook(request: Request) -> Response:
+        secret = runtime.settings.webhook_secret
+        expected = secret.get_secret_value() if secret else ""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return Response(status_code=403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return Response(status_code=400)
+        await application.update_queue.put(update)
+        return Response()
+
+    routes = [Route("/healthz", healthz)]
+    if runtime.settings.webhook_url:
+        routes.append(Route(WEBHOOK_PATH, telegram_webhook, methods=["POST"]))
+    return Starlette(routes=routes)

@@ -1,0 +1,61 @@
+"""Announcements (Vorab-Information) and the delivery outbox (one row per message per chat)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, Timestamps, UTCDateTime
+from storage.models.enums import DeliveryStatus, string_enum
+
+
+class Announcement(Timestamps, Base):
+    """Vorab-Information / Rundschreiben from the administration."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    # Where progress and the final report go (the sender's chat), if sent from Telegram.
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(50))
+    audience_key: Mapped[str | None] = mapped_column(String(100))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment: Mapped[bytes | None] = mapped_column(deferred=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Timestamps, Base):
+    """Benachrichtigung: one message to one chat, written in the transaction that caused it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_key", "chat_id"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(200))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(50))
+    # What to send: text (HTML), buttons, optional document reference; rendered at write time.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Plain notices for one member produced together share a batch and are combined.
+    batch_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        string_enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
