@@ -7,17 +7,26 @@ which python-telegram-bot tries the handlers of group 0: specific commands first
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
+from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
-from handlers import errors, help, start
+from bot.services.members import ensure_admins
+from handlers import errors, fallback, groups, help, invites, language, members, privacy, start
+from storage.queries.members import current_admins
 
 HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 HANDLER_MODULES: list[HandlerList] = [
+    groups.HANDLERS,  # the bot added to / removed from a group
+    invites.HANDLERS,  # /einladen dialogue (first: its states take text input)
     start.HANDLERS,  # /start, also redeems invitation deep links
     help.HANDLERS,  # /help
+    members.HANDLERS,  # /mitglieder: roles and ending memberships
+    language.HANDLERS,  # /sprache
+    privacy.HANDLERS,  # /meine_daten, /austreten
+    fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
 ]
 
 
@@ -28,6 +37,9 @@ def build_application(runtime: Runtime) -> BotApplication:
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.api_base_url)
+        # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
+        # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
+        .rate_limiter(AIORateLimiter(max_retries=3))
     )
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
@@ -42,4 +54,18 @@ def build_application(runtime: Runtime) -> BotApplication:
 async def on_startup(application: BotApplication) -> None:
     """Work to do once the bot is initialized, before it takes updates."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    await publish_menus(application.bot, runtime.settings.admins)
+    async with runtime.sessions.begin() as session:
+        await ensure_admins(
+            session,
+            telegram_ids=runtime.settings.admins,
+            group_key=runtime.settings.group_key,
+            now=runtime.now(),
+        )
+        admins = await current_admins(
+            session, group_key=runtime.settings.group_key, today=runtime.today()
+        )
+    await publish_menus(application.bot)
+    for admin in admins:
+        await publish_personal_menu(
+            application.bot, admin, admin.language or runtime.settings.language
+        )

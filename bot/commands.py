@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats
 
 from bot.i18n import LANGUAGES, t
 
@@ -16,10 +15,16 @@ class MenuEntry:
     admin_only: bool = False
 
 
-# Order is the order in Telegram's menu.
+# Order is the order in Telegram's menu and in /help. Each command's description is the
+# catalog entry `commands.<command>`.
 MENU: tuple[MenuEntry, ...] = (
-    MenuEntry("start"),
     MenuEntry("help"),
+    MenuEntry("sprache"),
+    MenuEntry("meine_daten"),
+    MenuEntry("austreten"),
+    MenuEntry("einladen", admin_only=True),
+    MenuEntry("mitglieder", admin_only=True),
+    MenuEntry("audit", admin_only=True),
 )
 
 
@@ -31,14 +36,33 @@ def menu_for(language: str, *, admin: bool) -> list[BotCommand]:
     ]
 
 
-async def publish_menus(bot: Bot, admin_chat_ids: Iterable[int] = ()) -> None:
-    """Set the member menu for all private chats and the full menu for each administrator."""
+def help_text(language: str, *, admin: bool) -> str:
+    """The command overview: member commands, then the administrators' own."""
+    lines = [t(language, "help.member_header")]
+    lines += [
+        f"/{entry.command} – {t(language, f'commands.{entry.command}')}"
+        for entry in MENU
+        if not entry.admin_only
+    ]
+    if admin:
+        lines += ["", t(language, "help.admin_header")]
+        lines += [
+            f"/{entry.command} – {t(language, f'commands.{entry.command}')}"
+            for entry in MENU
+            if entry.admin_only
+        ]
+    return "\n".join(lines)
+
+
+async def publish_menus(bot: Bot) -> None:
+    """Set the member menu for all private chats, per language.
+
+    Administrators get a menu of their own per chat (bot.menus.publish_personal_menu).
+    """
     for language in LANGUAGES:
         code = "" if language == "de" else language  # "" = every language without its own menu
         await bot.set_my_commands(
-            menu_for(language, admin=False), scope=BotCommandScopeAllPrivateChats(), language_code=code
+            menu_for(language, admin=False),
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=code,
         )
-        for chat_id in admin_chat_ids:
-            await bot.set_my_commands(
-                menu_for(language, admin=True), scope=BotCommandScopeChat(chat_id), language_code=code
-            )

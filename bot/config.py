@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
     language: Literal["de", "en"] = "de"
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # The organization (by import key) whose members may use the bot.
+    group_key: str = "lenkungsgruppe"
+    # Delivery worker pacing (DESIGN section 6).
+    delivery_rate: float = Field(default=30.0, gt=0, le=1000)
+    allow_paid_broadcast: bool = False
 
     @field_validator("database_url")
     @classmethod

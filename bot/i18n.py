@@ -1,4 +1,7 @@
-"""Message catalogs (bot/locales/<lang>.yaml) and locale-aware date formatting (Babel).
+"""Message catalogs (bot/locales/<lang>/*.yaml) and locale-aware date formatting (Babel).
+
+Each capability keeps its texts in a file of its own (core.yaml, members.yaml, ...); the
+files of one language are merged, and a key defined twice is an error.
 
 Catalog entries are HTML templates with `{name}` placeholders. Every value passed to `t()`
 is HTML-escaped unless it is wrapped in `Html` (already-rendered markup), so no handler can
@@ -41,8 +44,15 @@ def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    with (LOCALES_DIR / f"{language}.yaml").open(encoding="utf-8") as stream:
-        return _flatten(yaml.safe_load(stream))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / language).glob("*.yaml")):
+        with path.open(encoding="utf-8") as stream:
+            entries = _flatten(yaml.safe_load(stream) or {})
+        duplicates = merged.keys() & entries.keys()
+        if duplicates:
+            raise ValueError(f"{path}: keys defined twice: {', '.join(sorted(duplicates))}")
+        merged.update(entries)
+    return merged
 
 
 def normalize_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,13 @@ class Runtime:
     @property
     def tz(self) -> ZoneInfo:
         return self.settings.tz
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        """Today in the configured time zone (memberships start and end by local date)."""
+        return datetime.now(self.tz).date()
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -1,22 +1,58 @@
-"""/start: greets members; tells anyone else politely that the bot needs an invitation."""
+"""/start: redeems an invitation deep link, greets members, politely refuses everyone else."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.i18n import normalize_language, t
+from bot.access import language_of, refuse_stranger, resolve_caller
+from bot.commands import help_text
+from bot.errors import UserError
+from bot.i18n import t
+from bot.menus import publish_personal_menu
 from bot.runtime import get_runtime
+from bot.services.invites import redeem_invite
+from bot.ui import is_private, reply
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    runtime = get_runtime(context)
     user = update.effective_user
-    if message is None or user is None:
+    if user is None or not is_private(update):
         return
-    language = normalize_language(user.language_code, get_runtime(context).settings.language)
-    await message.reply_text(t(language, "start.stranger"), parse_mode=ParseMode.HTML)
+    payload = context.args[0] if context.args else None
+    caller = await resolve_caller(update, runtime)
+    if payload and caller is None:
+        await _redeem(update, context, payload)
+        return
+    if caller is None:
+        await refuse_stranger(update, runtime)
+        return
+    await reply(update, caller.t("welcome.back", name=caller.person.name))
+
+
+async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    runtime = get_runtime(context)
+    user = update.effective_user
+    assert user is not None
+    fallback_language = language_of(None, user.language_code, runtime.settings.language)
+    try:
+        async with runtime.sessions.begin() as session:
+            person = await redeem_invite(
+                session,
+                token=token,
+                telegram_user_id=user.id,
+                telegram_username=user.username,
+                telegram_language=user.language_code,
+                now=runtime.now(),
+            )
+    except UserError as error:
+        await reply(update, error.render(fallback_language))
+        return
+    language = language_of(person, user.language_code, runtime.settings.language)
+    await reply(update, t(language, "welcome.new", name=person.name))
+    await reply(update, help_text(language, admin=person.is_admin))
+    await publish_personal_menu(context.bot, person, language)
 
 
 HANDLERS: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [

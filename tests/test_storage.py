@@ -85,7 +85,7 @@ async def test_paper_with_beratungsfolge_and_agenda_round_trips(session: AsyncSe
     kreistag = Organization(key="kreistag", name="Kreistag", kind=OrganizationKind.COMMITTEE)
     paper = Paper(
         reference="2021/144",
-        name="Entwicklung einer Sozialstrategie für den Landkreis Konstanz; Bildung einer Lenkungsgruppe",
+        name="Entwicklung einer Sozialstrategie für den Landkreis Konstanz",
         paper_type="Beschlussvorlage",
         date=date(2021, 6, 2),
         consultations=[

@@ -154,5 +154,5 @@ class Attendance(Base):
     needs_confirmation: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    meeting: Mapped[Meeting] = relationship()
-    person: Mapped[Person] = relationship()
+    meeting: Mapped[Meeting] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")

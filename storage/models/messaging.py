@@ -55,7 +55,9 @@ class Delivery(Timestamps, Base):
         string_enum(DeliveryStatus), default=DeliveryStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # Due time; while a worker holds the row (claimed_by set) it is the end of that claim's lease.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)

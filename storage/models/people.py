@@ -77,7 +77,7 @@ class Invite(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
 
 
 class GroupChat(Timestamps, Base):

@@ -1,0 +1,24 @@
+"""The `gremienbot` command line (click). Every command has --help; bad input exits with 2.
+
+Each module of this package contributes commands; they are all attached to `main` here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import server
+from bot.cli.common import configure_logging
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+def main(verbose: bool) -> None:
+    """Gremienbot: the Telegram assistant of the steering group (Lenkungsgruppe)."""
+    configure_logging(verbose)
+
+
+# Every command of every module; `gremienbot --help` lists them by name.
+main.add_command(server.run)
+main.add_command(server.db)
+main.add_command(server.demo)

@@ -1,0 +1,136 @@
+"""`gremienbot demo`: chat with the real bot in the terminal, no Telegram account needed.
+
+The real bot runs against a local Bot API server and a temporary SQLite database seeded with
+sample data. You type as a member; a number presses the button with that number; lines
+starting with ":" switch who you are (:member, :admin, :stranger, :new) or end the demo
+(:quit). Standard input may be piped, so the demo can be scripted:
+
+    printf '/start\\n/help\\n' | gremienbot demo
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.demo_seed import DemoPeople, seed_demo
+from bot.localapi import ChatMessage, UserDriver, numbered_buttons, render
+from bot.sandbox import Sandbox, sandbox
+
+INTRO = """\
+Gremienbot demo — the real bot, a local Telegram server and sample data.
+You are {who}. Type a message or a command (/help), a number to press a button.
+Switch persona: :member (Anna Beispiel, SPD) · :admin (Dr. Bernd Verwaltung) ·
+:stranger (not invited) · :new (opens the invitation link of Clara Neu) · :quit
+"""
+
+
+# A reply held back by flood control arrives a little over a second later.
+FINAL_QUIET_SECONDS = 1.5
+
+
+@dataclass
+class DemoChat:
+    """The terminal side: who is typing, and the buttons shown last."""
+
+    box: Sandbox
+    people: DemoPeople
+    users: dict[str, UserDriver] = field(default_factory=dict)
+    persona: str = "member"
+    shown: list[ChatMessage] = field(default_factory=list)
+    printed: dict[str, int] = field(default_factory=dict)
+
+    def user(self) -> UserDriver:
+        if self.persona not in self.users:
+            telegram_id, first, last = self.people.accounts[self.persona]
+            self.users[self.persona] = self.box.api.user(telegram_id, first, last)
+        return self.users[self.persona]
+
+    def show(self, messages: list[ChatMessage]) -> None:
+        if messages:
+            print(render(messages), flush=True)
+            self.shown = messages
+
+    def new_messages(self) -> list[ChatMessage]:
+        """Messages in this persona's chat not printed yet (also asynchronous notices)."""
+        user = self.user()
+        seen = self.printed.get(self.persona, 0)
+        events = user.state.events.get(user.chat_id, [])
+        self.printed[self.persona] = len(events)
+        fresh: list[ChatMessage] = []
+        for message in events[seen:]:
+            if message.from_bot and message not in fresh:
+                fresh.append(message)
+        return fresh
+
+    async def handle(self, line: str) -> bool:
+        """One line of input; False ends the demo."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith(":"):
+            return await self.switch(line[1:].strip())
+        user = self.user()
+        if line.isdigit():
+            buttons = numbered_buttons(self.shown)
+            number = int(line)
+            if not 1 <= number <= len(buttons):
+                print(f"(no button {number}; the last message has {len(buttons)})", flush=True)
+                return True
+            message, button = buttons[number - 1]
+            if button.is_url:
+                print(f"(button {number} opens {button.data})", flush=True)
+                return True
+            await user.press_data(message.message_id, button.data)
+        else:
+            await user.send(line)
+        self.show(self.new_messages())
+        return True
+
+    async def switch(self, command: str) -> bool:
+        if command in ("quit", "q", "exit"):
+            return False
+        if command == "new":
+            self.persona = "new"
+            link = f"/start {self.people.invite_token}"
+            print(f"(you are now Clara Neu and open the invitation link: {link})", flush=True)
+            await self.user().send(link)
+            self.show(self.new_messages())
+            return True
+        if command in self.people.accounts:
+            self.persona = command
+            self.new_messages()  # what happened in that chat meanwhile is not replayed
+            print(f"(you are now {self.people.names[command]})", flush=True)
+        else:
+            print("(unknown: use :member, :admin, :stranger, :new or :quit)", flush=True)
+        return True
+
+
+async def _read_line() -> str:
+    return await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+
+async def run_demo(*, as_admin: bool = False) -> None:
+    with tempfile.TemporaryDirectory(prefix="gremienbot-demo-") as folder:
+        database_url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
+        people = await seed_demo(database_url)
+        async with sandbox(database_url, admins=[people.accounts["admin"][0]]) as box:
+            chat = DemoChat(box=box, people=people, persona="admin" if as_admin else "member")
+            print(INTRO.format(who=people.names[chat.persona]), flush=True)
+            interactive = sys.stdin.isatty()
+            while True:
+                if interactive:
+                    print("> ", end="", flush=True)
+                line = await _read_line()
+                if not line:
+                    # End of input: let replies that wait out Telegram's flood control arrive.
+                    await box.api.settle(quiet=FINAL_QUIET_SECONDS, timeout=30)
+                    chat.show(chat.new_messages())
+                    break
+                if not interactive:
+                    print(f"> {line.rstrip()}", flush=True)
+                if not await chat.handle(line):
+                    break

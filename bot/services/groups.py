@@ -1,0 +1,46 @@
+"""Connecting the steering group's Telegram group so that notices also go there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.members import require_admin
+from storage.models import GroupChat, Person
+from storage.queries import audit
+
+
+async def connect_group(
+    session: AsyncSession, *, actor: Person, chat_id: int, title: str, now: datetime
+) -> GroupChat:
+    require_admin(actor)
+    group = (
+        await session.execute(select(GroupChat).where(GroupChat.chat_id == chat_id))
+    ).scalar_one_or_none()
+    if group is None:
+        group = GroupChat(chat_id=chat_id, title=title)
+        session.add(group)
+    group.title = title
+    group.active = True
+    group.connected_by_id = actor.id
+    await audit.record(
+        session, actor=actor, action="connect_group", detail=f"connected group {title}", at=now
+    )
+    await session.flush()
+    return group
+
+
+async def disconnect_group(session: AsyncSession, *, chat_id: int) -> None:
+    """The bot was removed from the group: stop sending there."""
+    group = (
+        await session.execute(select(GroupChat).where(GroupChat.chat_id == chat_id))
+    ).scalar_one_or_none()
+    if group is not None:
+        group.active = False
+
+
+async def connected_groups(session: AsyncSession) -> list[GroupChat]:
+    query = select(GroupChat).where(GroupChat.active.is_(True)).order_by(GroupChat.id)
+    return list((await session.execute(query)).scalars())

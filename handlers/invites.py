@@ -1,0 +1,172 @@
+"""/einladen: a short guided dialogue in which an administrator invites a new member.
+
+Name → faction (buttons) → function → administrator yes/no → confirm; /abbrechen aborts at
+any step. The result is a single-use deep link to pass on personally. Each step is guarded:
+a step that is refused or gets bad input returns None, which keeps the dialogue where it is.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.access import Caller, admins_only
+from bot.i18n import format_when
+from bot.services.invites import clean_name, create_invite, deep_link
+from bot.ui import Button, answer_query, parse_callback, reply
+from storage.queries.members import factions
+
+Context = ContextTypes.DEFAULT_TYPE
+NAME, FACTION, FUNCTION, ADMIN, CONFIRM = range(5)
+END = ConversationHandler.END
+DRAFT = "invite_draft"
+FACTION_BUTTON = re.compile(r"inv:faction:([a-z0-9_-]{1,40}|-)")
+ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
+CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
+MAX_FUNCTION_LENGTH = 200
+
+
+def _draft(context: Context) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})
+    return draft
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return " ".join((message.text or "").split()) if message else ""
+
+
+@admins_only
+async def begin(update: Update, context: Context, caller: Caller) -> int:
+    _draft(context).clear()
+    await answer_query(update)
+    await reply(update, caller.t("invites.ask_name"))
+    return NAME
+
+
+@admins_only
+async def got_name(update: Update, context: Context, caller: Caller) -> int:
+    name = clean_name(_text(update))  # a UserError is shown and the step repeats
+    _draft(context)["name"] = name
+    async with caller.runtime.sessions() as session:
+        options = await factions(session)
+    rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.key}")] for org in options]
+    rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
+    await reply(update, caller.t("invites.ask_faction", name=name), rows)
+    return FACTION
+
+
+@admins_only
+async def got_faction(update: Update, context: Context, caller: Caller) -> int:
+    key = parse_callback(update, FACTION_BUTTON).group(1)
+    draft = _draft(context)
+    draft["faction"] = None if key == "-" else key
+    await answer_query(update)
+    await reply(update, caller.t("invites.ask_function", name=draft["name"]), edit=True)
+    return FUNCTION
+
+
+@admins_only
+async def got_function(update: Update, context: Context, caller: Caller) -> int:
+    text = _text(update)
+    draft = _draft(context)
+    draft["function"] = None if text in ("", "-") else text[:MAX_FUNCTION_LENGTH]
+    rows = [[(caller.t("invites.yes"), "inv:admin:yes"), (caller.t("invites.no"), "inv:admin:no")]]
+    await reply(update, caller.t("invites.ask_admin", name=draft["name"]), rows)
+    return ADMIN
+
+
+@admins_only
+async def got_admin(update: Update, context: Context, caller: Caller) -> int:
+    draft = _draft(context)
+    draft["admin"] = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
+    none = caller.t("invites.none")
+    text = caller.t(
+        "invites.confirm",
+        name=draft["name"],
+        faction=draft["faction"] or none,
+        function=draft["function"] or none,
+        admin=caller.t("invites.yes" if draft["admin"] else "invites.no"),
+    )
+    rows = [[(caller.t("invites.create"), "inv:ok"), (caller.t("invites.cancel"), "inv:cancel")]]
+    await answer_query(update)
+    await reply(update, text, rows, edit=True)
+    return CONFIRM
+
+
+@admins_only
+async def confirmed(update: Update, context: Context, caller: Caller) -> int:
+    choice = parse_callback(update, CONFIRM_BUTTON).group(1)
+    draft = _draft(context)
+    if choice == "cancel":
+        draft.clear()
+        await answer_query(update)
+        await reply(update, caller.t("invites.cancelled"), edit=True)
+        return END
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        invite = await create_invite(
+            session,
+            actor=caller.person,
+            name=draft["name"],
+            group_key=runtime.settings.group_key,
+            now=runtime.now(),
+            ttl=timedelta(days=runtime.settings.invite_ttl_days),
+            faction_key=draft["faction"],
+            function=draft["function"],
+            admin=draft["admin"],
+        )
+    draft.clear()
+    await answer_query(update)
+    link = deep_link(context.bot.username, invite.token)
+    expires = format_when(invite.expires_at, caller.language, runtime.tz)
+    text = caller.t("invites.created", name=invite.person.name, expires=expires, link=link)
+    await reply(update, text, edit=True)
+    return END
+
+
+@admins_only
+async def abort(update: Update, context: Context, caller: Caller) -> int:
+    _draft(context).clear()
+    await reply(update, caller.t("invites.cancelled"))
+    return END
+
+
+text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+
+# The dialogue mixes typed answers and buttons, so it is tracked per chat and user, not per
+# message; PTB warns about exactly that combination, which is intended here.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    dialogue = ConversationHandler(
+        entry_points=[
+            CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
+        ],
+        states={
+            NAME: [MessageHandler(text_input, got_name)],
+            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
+            FUNCTION: [MessageHandler(text_input, got_function)],
+            ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
+        },
+        fallbacks=[CommandHandler("abbrechen", abort)],
+        allow_reentry=True,
+    )
+
+HANDLERS: list[BaseHandler[Update, Context, Any]] = [dialogue]

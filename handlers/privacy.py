@@ -1,0 +1,102 @@
+"""/meine_daten shows a member everything stored about them; /austreten leaves and erases it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.access import Caller, language_of, members_only
+from bot.i18n import t
+from bot.menus import remove_personal_menu
+from bot.services.privacy import leave_and_erase, personal_data
+from bot.ui import answer_query, is_private, parse_callback, reply
+from storage.queries.members import active_members
+
+Context = ContextTypes.DEFAULT_TYPE
+LEAVE_BUTTON = re.compile(r"leave:(yes|no)")
+
+
+@members_only
+async def my_data(update: Update, context: Context, caller: Caller) -> None:
+    if not is_private(update):
+        await reply(update, caller.t("privacy.private_only"))
+        return
+    async with caller.runtime.sessions() as session:
+        data = await personal_data(session, person=caller.person)
+    person = data["person"]
+    none = caller.t("invites.none")
+    summary = caller.t(
+        "privacy.summary",
+        name=person["name"],
+        faction=person["faction"] or none,
+        function=person["function"] or none,
+        telegram=f"{person['telegram_user_id']} (@{person['telegram_username'] or none})",
+        language=person["language"] or caller.t("privacy.language_auto"),
+        memberships=len(data["memberships"]),
+        attendance=len(data["attendance"]),
+        messages=data["messages_sent_to_you"],
+        calendar=caller.t("invites.yes" if person["calendar_feed"] else "invites.no"),
+    )
+    await reply(update, summary)
+    document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode())
+    assert update.effective_chat is not None
+    await update.effective_chat.send_document(
+        document, filename="meine-daten.json", caption=caller.t("privacy.json_caption")
+    )
+
+
+@members_only
+async def leave(update: Update, context: Context, caller: Caller) -> None:
+    if not is_private(update):
+        await reply(update, caller.t("privacy.private_only"))
+        return
+    rows = [
+        [(caller.t("privacy.leave_yes"), "leave:yes"), (caller.t("privacy.leave_no"), "leave:no")]
+    ]
+    await reply(update, caller.t("privacy.leave_confirm"), rows)
+
+
+@members_only
+async def leave_confirmed(update: Update, context: Context, caller: Caller) -> None:
+    choice = parse_callback(update, LEAVE_BUTTON).group(1)
+    await answer_query(update)
+    if choice == "no":
+        await reply(update, caller.t("privacy.leave_cancelled"), edit=True)
+        return
+    runtime = caller.runtime
+    telegram_id = caller.person.telegram_user_id
+    async with runtime.sessions.begin() as session:
+        person = await session.merge(caller.person)
+        name = await leave_and_erase(
+            session, person=person, group_key=runtime.settings.group_key, now=runtime.now()
+        )
+        admins = [
+            member
+            for member in await active_members(
+                session, group_key=runtime.settings.group_key, today=runtime.today()
+            )
+            if member.is_admin and member.telegram_user_id
+        ]
+    await reply(update, caller.t("privacy.left"), edit=True)
+    if telegram_id:
+        await remove_personal_menu(context.bot, telegram_id)
+    for admin in admins:
+        language = language_of(admin, admin.telegram_language, runtime.settings.language)
+        assert admin.telegram_user_id is not None
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                admin.telegram_user_id, t(language, "privacy.admin_notice", name=name)
+            )
+
+
+HANDLERS: list[BaseHandler[Update, Context, None]] = [
+    CommandHandler("meine_daten", my_data),
+    CommandHandler("austreten", leave),
+    CallbackQueryHandler(leave_confirmed, pattern=r"^leave:"),
+]

@@ -1,0 +1,1 @@
+"""Queries: plain async functions `(session, *, ...)` that never commit; one module per area."""

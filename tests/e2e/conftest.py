@@ -1,0 +1,99 @@
+"""End-to-end fixtures: the real bot over HTTP against the local Bot API server.
+
+`api` is the server (a test acts as users through it); `start_bot(**settings)` starts the
+bot as `gremienbot run` does, on the test's database (SQLite and PostgreSQL legs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.localapi import LocalBotApi
+from bot.sandbox import Sandbox, sandbox
+from storage.models import Membership, Organization, OrganizationKind, Person
+
+StartBot = Callable[..., Awaitable[Sandbox]]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    async with LocalBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def start_bot(api: LocalBotApi, database_url: str, engine: object) -> AsyncIterator[StartBot]:
+    """Start the bot (once per test) with settings overrides; stopped after the test."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def start(**overrides: Any) -> Sandbox:
+            return await stack.enter_async_context(sandbox(database_url, api=api, **overrides))
+
+        yield start
+
+
+FACTIONS = [("cdu", "CDU-Fraktion"), ("spd", "SPD-Fraktion"), ("gruene", "Grüne-Fraktion")]
+
+
+@pytest.fixture
+async def group(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """The steering group and three factions; returns organization ids by key."""
+    async with sessions.begin() as session:
+        orgs = [
+            Organization(
+                key="lenkungsgruppe",
+                name="Lenkungsgruppe Sozialstrategie",
+                kind=OrganizationKind.COMMITTEE,
+            ),
+            *[
+                Organization(key=key, name=name, kind=OrganizationKind.FACTION)
+                for key, name in FACTIONS
+            ],
+        ]
+        session.add_all(orgs)
+        await session.flush()
+        return {org.key: org.id for org in orgs}
+
+
+AddMember = Callable[..., Awaitable[Person]]
+
+
+@pytest.fixture
+def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]) -> AddMember:
+    """Create a linked member directly in the database (the invitation flow has its own tests)."""
+
+    async def add(
+        name: str,
+        telegram_id: int | None,
+        *,
+        admin: bool = False,
+        faction: str | None = None,
+        function: str | None = None,
+        language: str | None = None,
+    ) -> Person:
+        async with sessions.begin() as session:
+            person = Person(
+                name=name,
+                telegram_user_id=telegram_id,
+                is_admin=admin,
+                faction_id=group[faction] if faction else None,
+                function=function,
+                language=language,
+            )
+            session.add(person)
+            session.add(
+                Membership(
+                    person=person,
+                    organization_id=group["lenkungsgruppe"],
+                    start_date=date(2021, 1, 1),
+                )
+            )
+        return person
+
+    return add

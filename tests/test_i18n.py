@@ -1,0 +1,43 @@
+"""Message catalogs: German and English complete and consistent; values escaped; dates by locale."""
+
+from __future__ import annotations
+
+import string
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Html, catalog, format_when, normalize_language, t
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_both_catalogs_have_the_same_keys_and_placeholders() -> None:
+    german, english = catalog("de"), catalog("en")
+    assert german.keys() == english.keys()
+    for key in german:
+        assert _placeholders(german[key]) == _placeholders(english[key]), key
+
+
+def test_values_are_escaped_unless_marked_as_html() -> None:
+    assert t("de", "format.datetime", date="A & B <c>", time=Html("<b>14</b>")) == (
+        "A &amp; B &lt;c&gt;, <b>14</b> Uhr"
+    )
+
+
+def test_dates_are_formatted_for_the_locale_in_the_configured_zone() -> None:
+    meeting = datetime(2021, 7, 5, 12, 0, tzinfo=UTC)
+    assert format_when(meeting, "de", BERLIN) == "Montag, 5. Juli 2021, 14:00 Uhr"
+    assert format_when(meeting, "en", BERLIN) == "Monday, July 5, 2021, 2:00\u202fPM"
+    winter = datetime(2021, 12, 6, 13, 0, tzinfo=UTC)
+    assert format_when(winter, "de", BERLIN) == "Montag, 6. Dezember 2021, 14:00 Uhr"
+
+
+def test_telegram_language_codes_map_to_catalogs() -> None:
+    assert normalize_language("en-GB") == "en"
+    assert normalize_language("de") == "de"
+    assert normalize_language("fr") == "de"
+    assert normalize_language(None, "en") == "en"
