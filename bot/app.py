@@ -13,7 +13,18 @@ from bot.commands import publish_menus
 from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
 from bot.services.members import ensure_admins
-from handlers import errors, fallback, groups, help, invites, language, members, privacy, start
+from handlers import (
+    audit,
+    errors,
+    fallback,
+    groups,
+    help,
+    invites,
+    language,
+    members,
+    privacy,
+    start,
+)
 from storage.queries.members import current_admins
 
 HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
@@ -26,6 +37,7 @@ HANDLER_MODULES: list[HandlerList] = [
     members.HANDLERS,  # /mitglieder: roles and ending memberships
     language.HANDLERS,  # /sprache
     privacy.HANDLERS,  # /meine_daten, /austreten
+    audit.HANDLERS,  # /audit
     fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
 ]
 

@@ -34,6 +34,9 @@ class Html(str):
 def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in tree.items():
+        if not isinstance(key, str):
+            # YAML 1.1 reads bare yes/no/on/off as booleans: a key must be quoted or renamed.
+            raise ValueError(f"catalog key {prefix}{key!r} is not a string")
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             flat.update(_flatten(value, f"{name}."))

@@ -86,7 +86,12 @@ async def got_function(update: Update, context: Context, caller: Caller) -> int:
     text = _text(update)
     draft = _draft(context)
     draft["function"] = None if text in ("", "-") else text[:MAX_FUNCTION_LENGTH]
-    rows = [[(caller.t("invites.yes"), "inv:admin:yes"), (caller.t("invites.no"), "inv:admin:no")]]
+    rows = [
+        [
+            (caller.t("invites.answer_yes"), "inv:admin:yes"),
+            (caller.t("invites.answer_no"), "inv:admin:no"),
+        ]
+    ]
     await reply(update, caller.t("invites.ask_admin", name=draft["name"]), rows)
     return ADMIN
 
@@ -101,7 +106,7 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
         name=draft["name"],
         faction=draft["faction"] or none,
         function=draft["function"] or none,
-        admin=caller.t("invites.yes" if draft["admin"] else "invites.no"),
+        admin=caller.t("invites.answer_yes" if draft["admin"] else "invites.answer_no"),
     )
     rows = [[(caller.t("invites.create"), "inv:ok"), (caller.t("invites.cancel"), "inv:cancel")]]
     await answer_query(update)

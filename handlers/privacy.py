@@ -41,7 +41,7 @@ async def my_data(update: Update, context: Context, caller: Caller) -> None:
         memberships=len(data["memberships"]),
         attendance=len(data["attendance"]),
         messages=data["messages_sent_to_you"],
-        calendar=caller.t("invites.yes" if person["calendar_feed"] else "invites.no"),
+        calendar=caller.t("invites.answer_yes" if person["calendar_feed"] else "invites.answer_no"),
     )
     await reply(update, summary)
     document = io.BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode())

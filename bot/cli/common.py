@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import html
 import logging
+import re
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.errors import UserError
+from bot.runtime import Runtime
+from storage.migrate import upgrade
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,3 +62,25 @@ def run_async(function: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
             raise
 
     return wrapper
+
+
+@contextlib.asynccontextmanager
+async def open_runtime() -> AsyncIterator[Runtime]:
+    """Settings and a migrated database for a CLI command; closed afterwards."""
+    settings = settings_or_exit()
+    runtime = Runtime.from_settings(settings)
+    try:
+        await upgrade(runtime.engine)
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+def fail_with(error: UserError, settings: Settings) -> None:
+    """A service refused: its message in the configured language, exit 2."""
+    fail(strip_html(error.render(settings.language)))
+
+
+def strip_html(text: str) -> str:
+    """Catalog texts are Telegram HTML; the shell shows them plain."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

@@ -14,16 +14,21 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.localapi import LocalBotApi
+from bot.localapi import LocalBotApi, RateLimits
 from bot.sandbox import Sandbox, sandbox
 from storage.models import Membership, Organization, OrganizationKind, Person
 
 StartBot = Callable[..., Awaitable[Sandbox]]
 
 
+# Telegram's limits, with a burst per private chat large enough for a test that types faster
+# than a person; flood control itself is tested with strict limits where it matters.
+E2E_LIMITS = RateLimits(private_burst=20)
+
+
 @pytest.fixture
 async def api() -> AsyncIterator[LocalBotApi]:
-    async with LocalBotApi() as server:
+    async with LocalBotApi(limits=E2E_LIMITS) as server:
         yield server
 
 
