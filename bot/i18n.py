@@ -73,12 +73,15 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def t(language: str, key: str, /, **values: object) -> str:
-    """The catalog text for `key` in `language` (falling back to German), values escaped."""
+def t(language: str, key: str, /, **values: object) -> Html:
+    """The catalog text for `key` in `language` (falling back to German), values escaped.
+
+    The result is safe HTML, so it can be passed into another `t()` without being escaped.
+    """
     template = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
     if template is None:
         raise KeyError(f"message '{key}' is missing from the catalogs")
-    return template.format(**{name: escape(value) for name, value in values.items()})
+    return Html(template.format(**{name: escape(value) for name, value in values.items()}))
 
 
 def format_when(moment: datetime, language: str, tz: tzinfo) -> str:

@@ -52,4 +52,15 @@ async def sandbox(
             api = await stack.enter_async_context(local_api())
         settings = sandbox_settings(api, database_url, **overrides)
         running_bot = await stack.enter_async_context(running(settings))
-        yield Sandbox(api=api, bot=running_bot, settings=settings)
+        application = running_bot.application
+
+        def bot_is_busy() -> bool:
+            """A handler is running or an update waits: settling must not end yet."""
+            processor = application.update_processor
+            return processor.current_concurrent_updates > 0 or not application.update_queue.empty()
+
+        api.state.busy_probes.append(bot_is_busy)
+        try:
+            yield Sandbox(api=api, bot=running_bot, settings=settings)
+        finally:
+            api.state.busy_probes.remove(bot_is_busy)

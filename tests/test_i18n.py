@@ -41,3 +41,9 @@ def test_telegram_language_codes_map_to_catalogs() -> None:
     assert normalize_language("de") == "de"
     assert normalize_language("fr") == "de"
     assert normalize_language(None, "en") == "en"
+
+
+def test_translated_text_nests_without_double_escaping() -> None:
+    inner = t("de", "meetings.item_non_public")
+    outer = t("de", "meetings.agenda_item", number="5", name="A & B", non_public=inner, paper="")
+    assert outer == "<b>TOP 5</b> A &amp; B 🔒 <i>(nicht öffentlich)</i>"

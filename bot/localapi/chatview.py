@@ -61,7 +61,9 @@ async def settle(state: ApiState, *, quiet: float = 0.2, timeout: float = 10.0) 
     while True:
         now = time.monotonic()
         pending = state.undelivered()
-        if not pending and not state.in_flight and now - state.last_activity >= quiet:
+        if any(probe() for probe in state.busy_probes):
+            state.last_activity = now  # quiet counts from the moment the bot is idle
+        elif not pending and not state.in_flight and now - state.last_activity >= quiet:
             return
         if now >= deadline:
             recent = "\n".join(

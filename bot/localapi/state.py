@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import mimetypes
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,9 @@ class ApiState:
         self.closing = False
         self.in_flight = 0
         self.last_activity = time.monotonic()
+        # Callables that say "the bot is still working" (e.g. a handler is running), for an
+        # in-process bot whose work between requests settling could not see otherwise.
+        self.busy_probes: list[Callable[[], bool]] = []
         self._ids = itertools.count(1)
         self._next_update_id = 1
         self._next_message_id: dict[int, int] = {}

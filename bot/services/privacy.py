@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.members import end_membership
@@ -24,11 +24,11 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
         .scalars()
         .all()
     )
-    deliveries = (
-        (await session.execute(select(Delivery).where(Delivery.person_id == person.id)))
-        .scalars()
-        .all()
-    )
+    messages = (
+        await session.execute(
+            select(func.count()).select_from(Delivery).where(Delivery.person_id == person.id)
+        )
+    ).scalar_one()
     own_entries = await audit.entries(session, actor_id=person.id, limit=1000)
     return {
         "person": {
@@ -71,7 +71,7 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
             }
             for attendance in attendances
         ],
-        "messages_sent_to_you": len(deliveries),
+        "messages_sent_to_you": messages,
         "audit_log_entries_by_you": [
             {"at": entry.at.isoformat(), "action": entry.action, "detail": entry.detail}
             for entry in own_entries
