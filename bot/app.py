@@ -14,6 +14,7 @@ from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
 from bot.services.members import ensure_admins
 from handlers import (
+    agenda,
     audit,
     errors,
     fallback,
@@ -21,8 +22,11 @@ from handlers import (
     help,
     invites,
     language,
+    meetings,
     members,
+    papers,
     privacy,
+    search,
     start,
 )
 from storage.queries.members import current_admins
@@ -34,6 +38,10 @@ HANDLER_MODULES: list[HandlerList] = [
     invites.HANDLERS,  # /einladen dialogue (first: its states take text input)
     start.HANDLERS,  # /start, also redeems invitation deep links
     help.HANDLERS,  # /help
+    meetings.HANDLERS,  # /termine and the meeting view
+    agenda.HANDLERS,  # /tagesordnung
+    papers.HANDLERS,  # /vorlage and its documents
+    search.HANDLERS,  # /suche
     members.HANDLERS,  # /mitglieder: roles and ending memberships
     language.HANDLERS,  # /sprache
     privacy.HANDLERS,  # /meine_daten, /austreten

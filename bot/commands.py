@@ -18,6 +18,10 @@ class MenuEntry:
 # Order is the order in Telegram's menu and in /help. Each command's description is the
 # catalog entry `commands.<command>`.
 MENU: tuple[MenuEntry, ...] = (
+    MenuEntry("termine"),
+    MenuEntry("tagesordnung"),
+    MenuEntry("vorlage"),
+    MenuEntry("suche"),
     MenuEntry("help"),
     MenuEntry("sprache"),
     MenuEntry("meine_daten"),
@@ -38,7 +42,7 @@ def menu_for(language: str, *, admin: bool) -> list[BotCommand]:
 
 def help_text(language: str, *, admin: bool) -> str:
     """The command overview: member commands, then the administrators' own."""
-    lines = [t(language, "help.member_header")]
+    lines: list[str] = [t(language, "help.member_header")]
     lines += [
         f"/{entry.command} – {t(language, f'commands.{entry.command}')}"
         for entry in MENU

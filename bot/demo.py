@@ -23,7 +23,7 @@ from bot.sandbox import Sandbox, sandbox
 INTRO = """\
 Gremienbot demo — the real bot, a local Telegram server and sample data.
 You are {who}. Type a message or a command (/help), a number to press a button.
-Switch persona: :member (Anna Beispiel, SPD) · :admin (Dr. Bernd Verwaltung) ·
+Switch persona: :member (Anna Beispiel, SPD) · :admin (Dr. Martin Muster) ·
 :stranger (not invited) · :new (opens the invitation link of Clara Neu) · :quit
 """
 

@@ -1,14 +1,24 @@
-"""Sample data for the demo: the steering group, its factions and members, and one invitation."""
+"""Sample data for the demo: the example import file plus one open invitation.
+
+examples/lenkungsgruppe.yaml holds the steering group, the factions, the sessions of 2021
+with proposal 2021/144 (TOP 3 in the Sozialausschuss, TOP 5 in the Kreistag), and the
+upcoming dates of 2027, including two consultancy presentations that ask for attendance.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.services.importer import import_yaml
 from bot.services.invites import create_invite
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import Membership, Organization, OrganizationKind, Person
+
+EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "lenkungsgruppe.yaml"
+GROUP_KEY = "lenkungsgruppe"
 
 
 @dataclass(frozen=True)
@@ -18,60 +28,43 @@ class DemoPeople:
     invite_token: str
 
 
+# Telegram ids 1001 and 1003 are linked in the example file.
 ACCOUNTS = {
-    "member": (1001, "Anna", "Beispiel"),
-    "admin": (1002, "Bernd", "Verwaltung"),
-    "stranger": (1003, "Eva", "Fremd"),
-    "new": (1004, "Clara", "Neu"),
+    "member": (1003, "Anna", "Beispiel"),
+    "admin": (1001, "Martin", "Muster"),
+    "stranger": (4711, "Eva", "Fremd"),
+    "new": (4712, "Clara", "Neu"),
 }
 NAMES = {
     "member": "Anna Beispiel (SPD-Fraktion, Sprecherin)",
-    "admin": "Dr. Bernd Verwaltung (Sozialdezernent, administrator)",
+    "admin": "Dr. Martin Muster (Sozialdezernent, administrator)",
     "stranger": "Eva Fremd (not invited)",
     "new": "Clara Neu (invited, not yet linked)",
 }
 
 
-async def seed_demo(database_url: str) -> DemoPeople:
+async def seed_demo(database_url: str, timezone: str = "Europe/Berlin") -> DemoPeople:
     engine = create_engine(database_url)
     try:
         await upgrade(engine)
         sessions = create_session_factory(engine)
-        now = datetime.now(UTC)
+        await import_yaml(
+            sessions,
+            text=EXAMPLE_FILE.read_text(encoding="utf-8"),
+            source=EXAMPLE_FILE.name,
+            tz=ZoneInfo(timezone),
+            group_key=GROUP_KEY,
+            notify=False,
+        )
         async with sessions.begin() as session:
-            group = Organization(
-                key="lenkungsgruppe",
-                name="Lenkungsgruppe Sozialstrategie",
-                kind=OrganizationKind.COMMITTEE,
-            )
-            spd = Organization(key="spd", name="SPD-Fraktion", kind=OrganizationKind.FACTION)
-            gruene = Organization(
-                key="gruene", name="Grüne-Fraktion", kind=OrganizationKind.FACTION
-            )
-            session.add_all([group, spd, gruene])
-            anna = Person(
-                name="Anna Beispiel", faction=spd, function="Sprecherin", telegram_user_id=1001
-            )
-            bernd = Person(
-                name="Dr. Bernd Verwaltung",
-                function="Sozialdezernent",
-                is_admin=True,
-                telegram_user_id=1002,
-            )
-            for person in (anna, bernd):
-                session.add(person)
-                session.add(
-                    Membership(person=person, organization=group, start_date=date(2021, 7, 26))
-                )
-            await session.flush()
             invite = await create_invite(
                 session,
-                actor=bernd,
+                actor=None,
                 name="Clara Neu",
-                group_key="lenkungsgruppe",
-                now=now,
+                group_key=GROUP_KEY,
+                now=datetime.now(UTC),
                 ttl=timedelta(days=14),
-                faction_key="gruene",
+                faction_key="linke",
                 function="Sprecherin",
             )
         return DemoPeople(accounts=ACCOUNTS, names=NAMES, invite_token=invite.token)

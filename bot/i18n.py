@@ -95,6 +95,12 @@ def format_when(moment: datetime, language: str, tz: tzinfo) -> str:
     )
 
 
+def format_clock(moment: datetime, language: str, tz: tzinfo) -> str:
+    """'18:00 Uhr' / '6:00 PM'."""
+    time = format_time(moment.astimezone(tz), "short", tzinfo=tz, locale=language)
+    return t(language, "format.time", time=time)
+
+
 def format_day(day: date, language: str) -> str:
     """'Montag, 5. Juli 2021'."""
     return str(format_date(day, "full", locale=language))

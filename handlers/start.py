@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.access import language_of, refuse_stranger, resolve_caller
+from bot.access import Caller, language_of, members_only, refuse_stranger, resolve_caller
 from bot.commands import help_text
 from bot.errors import UserError
 from bot.i18n import t
 from bot.menus import publish_personal_menu
 from bot.runtime import get_runtime
+from bot.screens import show_meeting
 from bot.services.invites import redeem_invite
 from bot.ui import is_private, reply
+
+MEETING_LINK = re.compile(r"m(\d{1,12})")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,7 +33,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if caller is None:
         await refuse_stranger(update, runtime)
         return
+    meeting_link = MEETING_LINK.fullmatch(payload or "")
+    if meeting_link:
+        await open_meeting_link(update, context)
+        return
     await reply(update, caller.t("welcome.back", name=caller.person.name))
+
+
+@members_only
+async def open_meeting_link(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, caller: Caller
+) -> None:
+    """A deep link from a calendar event: `?start=m<meeting id>`."""
+    payload = context.args[0] if context.args else ""
+    await show_meeting(update, caller, int(payload[1:]))
 
 
 async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:

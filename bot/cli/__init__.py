@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import members, server
+from bot.cli import data, members, server
 from bot.cli.common import configure_logging
 
 
@@ -22,6 +22,7 @@ def main(verbose: bool) -> None:
 main.add_command(server.run)
 main.add_command(server.db)
 main.add_command(server.demo)
+main.add_command(data.import_command)
 main.add_command(members.invite)
 main.add_command(members.members)
 main.add_command(members.audit)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Membership, Organization, OrganizationKind, Person
+from storage.queries.organizations import of_kind
 
 
 async def organization_by_key(session: AsyncSession, *, key: str) -> Organization | None:
@@ -95,12 +96,7 @@ async def count_admins(session: AsyncSession, *, group_key: str, today: date) ->
 
 
 async def factions(session: AsyncSession) -> list[Organization]:
-    query = (
-        select(Organization)
-        .where(Organization.kind == OrganizationKind.FACTION)
-        .order_by(Organization.name)
-    )
-    return list((await session.execute(query)).scalars())
+    return await of_kind(session, kind=OrganizationKind.FACTION)
 
 
 async def current_admins(session: AsyncSession, *, group_key: str, today: date) -> list[Person]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi, RateLimits
 from bot.sandbox import Sandbox, sandbox
+from bot.services.importer import import_yaml
 from storage.models import Membership, Organization, OrganizationKind, Person
 
 StartBot = Callable[..., Awaitable[Sandbox]]
@@ -102,3 +105,23 @@ def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]
         return person
 
     return add
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "lenkungsgruppe.yaml"
+
+
+@pytest.fixture
+async def imported(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The example import file (examples/lenkungsgruppe.yaml), without notifications.
+
+    Members linked there: 1001 Dr. Martin Muster and 1002 Carla Controlling (administrators),
+    1003 Anna Beispiel (SPD), 1004 Bernd Probe (CDU), 1005 Jürgen Grünwald (Grüne).
+    """
+    await import_yaml(
+        sessions,
+        text=EXAMPLE.read_text(encoding="utf-8"),
+        source=EXAMPLE.name,
+        tz=ZoneInfo("Europe/Berlin"),
+        group_key="lenkungsgruppe",
+        notify=False,
+    )

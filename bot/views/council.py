@@ -1,0 +1,146 @@
+"""Meetings, agendas and papers as bot messages (HTML, in the member's language)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+
+from bot.i18n import escape, format_clock, format_day, format_when, t
+from storage.models import AgendaItem, Meeting, MeetingKind, Paper
+from storage.queries.council import PaperDetails
+
+Translate = Callable[..., str]
+PROPOSAL_PREVIEW = 1500  # characters of the Beschlussvorschlag shown before "more" is needed
+
+
+def meeting_title(meeting: Meeting) -> str:
+    return f"{meeting.organization.name}: {meeting.name}"
+
+
+def meeting_line(meeting: Meeting, language: str, tz: tzinfo, *, answer: str = "") -> str:
+    """One meeting in a list: date and time, place, committee, public or not."""
+    return t(
+        language,
+        "meetings.line",
+        cancelled=t(language, "meetings.cancelled_prefix") if meeting.cancelled else "",
+        when=format_when(meeting.start, language, tz),
+        title=meeting_title(meeting),
+        kind=t(language, f"meetings.kind.{meeting.kind.value}"),
+        location=meeting.location or t(language, "meetings.no_location"),
+        visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
+        answer=answer,
+    )
+
+
+def agenda_item_line(item: AgendaItem, language: str) -> str:
+    return t(
+        language,
+        "meetings.agenda_item",
+        number=item.number,
+        name=item.name,
+        non_public="" if item.public else t(language, "meetings.item_non_public"),
+        paper=f" ({item.paper.reference})" if item.paper else "",
+    )
+
+
+def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
+    """The meeting header, then one block per agenda item (so splitting keeps items whole)."""
+    end = ""
+    if meeting.end is not None:
+        same_day = meeting.end.astimezone(tz).date() == meeting.start.astimezone(tz).date()
+        until = (format_clock if same_day else format_when)(meeting.end, language, tz)
+        end = t(language, "meetings.until", time=until)
+    header = t(
+        language,
+        "meetings.detail",
+        cancelled=t(language, "meetings.cancelled_prefix") if meeting.cancelled else "",
+        title=meeting_title(meeting),
+        kind=t(language, f"meetings.kind.{meeting.kind.value}"),
+        when=format_when(meeting.start, language, tz),
+        end=end,
+        location=meeting.location or t(language, "meetings.no_location"),
+        visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
+    )
+    if not meeting.agenda_items:
+        return [header, t(language, "meetings.no_agenda")]
+    return [
+        header,
+        t(language, "meetings.agenda_header"),
+        *(agenda_item_line(item, language) for item in meeting.agenda_items),
+    ]
+
+
+def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
+    paper = details.paper
+    blocks: list[str] = [
+        t(
+            language,
+            "papers.header",
+            reference=paper.reference,
+            name=paper.name,
+            paper_type=paper.paper_type,
+            date=format_day(paper.date, language) if paper.date else "–",
+            originator=paper.originator.name if paper.originator else "–",
+        )
+    ]
+    if paper.consultations:
+        blocks.append(t(language, "papers.consultations_header"))
+        for consultation in paper.consultations:
+            meeting = details.meeting_of(consultation)
+            when = (
+                format_when(meeting.start, language, tz)
+                if meeting
+                else format_day(consultation.date, language)
+                if consultation.date
+                else "–"
+            )
+            blocks.append(
+                t(
+                    language,
+                    "papers.consultation",
+                    organization=consultation.organization.name,
+                    when=when,
+                    visibility=t(
+                        language,
+                        "meetings.public" if consultation.public else "meetings.non_public",
+                    ),
+                    role=consultation.role or "–",
+                    authoritative=t(language, "papers.authoritative")
+                    if consultation.authoritative
+                    else "",
+                )
+            )
+    if paper.proposal:
+        blocks.append(t(language, "papers.proposal", text=paper.proposal))
+    if paper.summary:
+        blocks.append(t(language, "papers.summary", text=paper.summary))
+    if paper.files:
+        blocks.append(t(language, "papers.files", count=len(paper.files)))
+    return blocks
+
+
+def search_hit(hit: Paper | AgendaItem, language: str, tz: tzinfo) -> str:
+    if isinstance(hit, Paper):
+        return t(
+            language,
+            "search.paper",
+            reference=hit.reference,
+            name=hit.name,
+            paper_type=hit.paper_type,
+        )
+    return t(
+        language,
+        "search.item",
+        number=hit.number,
+        name=hit.name,
+        meeting=meeting_title(hit.meeting),
+        when=format_when(hit.meeting.start, language, tz),
+    )
+
+
+def is_session(meeting: Meeting) -> bool:
+    return meeting.kind == MeetingKind.SESSION
+
+
+def escape_value(value: object) -> str:
+    return escape(value)

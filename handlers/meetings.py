@@ -1,0 +1,97 @@
+"""/termine: upcoming (or past) meetings, paged, each two taps from its agenda.
+
+Also the meeting view itself (button `mtg:show:<id>`, deep link `?start=m<id>`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.access import Caller, members_only
+from bot.i18n import format_short
+from bot.screens import show_meeting
+from bot.ui import Button, answer_query, parse_callback, reply
+from bot.views.council import meeting_line
+from storage.queries.council import past_meetings, upcoming_meetings
+
+Context = ContextTypes.DEFAULT_TYPE
+PAGE_SIZE = 5
+PAGE_BUTTON = re.compile(r"mtg:(up|past):(\d{1,6})")
+SHOW_BUTTON = re.compile(r"mtg:show:(\d{1,12})")
+
+
+async def _send_page(
+    update: Update, caller: Caller, *, past: bool, offset: int, edit: bool
+) -> None:
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        query = past_meetings if past else upcoming_meetings
+        page = await query(session, now=runtime.now(), limit=PAGE_SIZE, offset=offset)
+    view = "past" if past else "up"
+    if not page.items:
+        text = caller.t("meetings.none_past" if past else "meetings.none_upcoming")
+        switch = "meetings.show_upcoming" if past else "meetings.show_past"
+        await reply(
+            update, text, [[(caller.t(switch), f"mtg:{'up' if past else 'past'}:0")]], edit=edit
+        )
+        return
+    header = caller.t(
+        "meetings.past_header" if past else "meetings.upcoming_header",
+        first=offset + 1,
+        last=offset + len(page.items),
+        total=page.total,
+    )
+    lines = [header] + [meeting_line(m, caller.language, runtime.tz) for m in page.items]
+    rows: list[list[Button]] = [
+        [
+            (
+                caller.t("meetings.open", when=format_short(m.start, caller.language, runtime.tz)),
+                f"mtg:show:{m.id}",
+            )
+        ]
+        for m in page.items
+    ]
+    navigation: list[Button] = []
+    if page.has_previous:
+        navigation.append(
+            (caller.t("meetings.earlier"), f"mtg:{view}:{max(0, offset - PAGE_SIZE)}")
+        )
+    if page.has_more:
+        navigation.append((caller.t("meetings.later"), f"mtg:{view}:{offset + PAGE_SIZE}"))
+    rows.append(navigation)
+    switch = "meetings.show_upcoming" if past else "meetings.show_past"
+    rows.append([(caller.t(switch), f"mtg:{'up' if past else 'past'}:0")])
+    await reply(update, "\n\n".join(lines), rows, edit=edit)
+
+
+@members_only
+async def list_meetings(update: Update, context: Context, caller: Caller) -> None:
+    args = context.args or []
+    past = bool(args) and args[0].lower() in ("alle", "all", "vergangen", "past")
+    await _send_page(update, caller, past=past, offset=0, edit=False)
+
+
+@members_only
+async def turn_page(update: Update, context: Context, caller: Caller) -> None:
+    match = parse_callback(update, PAGE_BUTTON)
+    await answer_query(update)
+    await _send_page(
+        update, caller, past=match.group(1) == "past", offset=int(match.group(2)), edit=True
+    )
+
+
+@members_only
+async def open_meeting(update: Update, context: Context, caller: Caller) -> None:
+    meeting_id = int(parse_callback(update, SHOW_BUTTON).group(1))
+    await show_meeting(update, caller, meeting_id)
+    await answer_query(update)
+
+
+HANDLERS: list[BaseHandler[Update, Context, None]] = [
+    CommandHandler("termine", list_meetings),
+    CallbackQueryHandler(turn_page, pattern=r"^mtg:(up|past):"),
+    CallbackQueryHandler(open_meeting, pattern=r"^mtg:show:"),
+]

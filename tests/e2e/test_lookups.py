@@ -1,0 +1,166 @@
+"""Members look things up on the phone: /termine, /tagesordnung, /vorlage, /suche, documents."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.localapi import LocalBotApi
+from storage.models import AgendaItem, File, Meeting, MeetingKind, Organization, Paper
+from tests.e2e.conftest import StartBot
+
+pytestmark = pytest.mark.usefixtures("imported")
+ANNA = 1003
+
+
+async def test_upcoming_meetings_are_paged_soonest_first(
+    api: LocalBotApi, start_bot: StartBot
+) -> None:
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/termine")
+    text = replies[0].text
+    assert text.startswith("Kommende Termine (1–5 von 6)")
+    assert text.index("18. Februar 2027") < text.index("4. März 2027")
+    assert "Lenkungsgruppe Sozialstrategie: " in text
+    assert "nicht öffentlich" in text and "Landratsamt Konstanz" in text
+    assert "2021" not in text.split("\n")[1:][0]
+    await anna.press("Weiter")
+    assert anna.last.text.startswith("Kommende Termine (6–6 von 6)")
+    assert "12. April 2027" in anna.last.text
+    await anna.press("Vergangene Termine")
+    assert anna.last.text.startswith("Vergangene Termine (1–5 von 5)")
+    replies = await anna.send("/termine alle")
+    assert replies[0].text.startswith("Vergangene Termine")
+
+
+async def test_meeting_view_shows_the_agenda_and_links_papers(
+    api: LocalBotApi, start_bot: StartBot
+) -> None:
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    await anna.send("/termine")
+    replies = await anna.press("📋 22.03.27")
+    assert "Sozialausschuss: Sitzung des Sozialausschusses" in replies[0].text
+    assert "TOP 2 Vergabe der Prozessbegleitung" in replies[0].text
+    await anna.press("📄 2027/012")
+    assert "Drucksache 2027/012" in anna.last.text
+
+
+async def test_agenda_of_the_next_session_and_by_date_or_committee(
+    api: LocalBotApi, start_bot: StartBot
+) -> None:
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/tagesordnung")
+    assert "Lenkungsgruppe Sozialstrategie" in replies[0].text  # 18.02.2027, the next session
+    replies = await anna.send("/tagesordnung 5.7.2021")
+    text = replies[0].text
+    assert "Montag, 5. Juli 2021, 14:00 Uhr" in text
+    assert "TOP 3 Entwicklung einer Sozialstrategie für den Landkreis Konstanz" in text
+    assert "(2021/144)" in text
+    replies = await anna.send("/tagesordnung kreistag")
+    assert "Kreistag: Sitzung des Kreistags" in replies[0].text
+    replies = await anna.send("/tagesordnung 1.1.2030")
+    assert replies[0].text == "Am Dienstag, 1. Januar 2030 ist keine Sitzung."
+    replies = await anna.send("/tagesordnung Bauausschuss")
+    assert "weder ein Datum" in replies[0].text and "Sozialausschuss" in replies[0].text
+
+
+async def test_paper_with_beratungsfolge_and_its_document(
+    api: LocalBotApi, start_bot: StartBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    pdf = b"%PDF-1.4 Drucksache 2021/144"
+    async with sessions.begin() as session:
+        paper = await session.execute(select(Paper).where(Paper.reference == "2021/144"))
+        session.add(
+            File(
+                paper_id=paper.unique().scalar_one().id,
+                file_name="2021-144 Sozialstrategie.pdf",
+                mime_type="application/pdf",
+                size=len(pdf),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                content=pdf,
+                created_at=datetime.now(UTC),
+            )
+        )
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/vorlage 2021/144")
+    text = "\n".join(reply.text for reply in replies)
+    assert "Drucksache 2021/144" in text
+    assert "Beschlussvorlage vom Mittwoch, 2. Juni 2021" in text
+    assert "Verfasser: Dezernat für Soziales und Gesundheit" in text
+    assert "Sozialausschuss, Montag, 5. Juli 2021, 14:00 Uhr (öffentlich) – Vorberatung" in text
+    assert (
+        "Kreistag, Montag, 26. Juli 2021, 15:00 Uhr (öffentlich) – Entscheidung, beschließend"
+        in text
+    )
+    assert "1. Der Bildung einer Auftakt-Lenkungsgruppe" in text
+    assert "2021/081" in text  # the history in the Sachverhalt
+    replies = await anna.press("2021-144 Sozialstrategie.pdf")
+    document = replies[-1].document
+    assert document is not None and document.data == pdf
+    replies = await anna.send("/vorlage 1999/1")
+    assert replies[0].text == "Die Drucksache „1999/1“ gibt es nicht."
+    replies = await anna.send("/vorlage")
+    assert "z. B. /vorlage 2021/144" in replies[0].text
+
+
+async def test_search_finds_papers_and_agenda_items(api: LocalBotApi, start_bot: StartBot) -> None:
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/suche prozessbegleitung")
+    text = replies[0].text
+    assert "Suche „prozessbegleitung“" in text
+    assert "2027/012" in text and "TOP 2 Vergabe der Prozessbegleitung" in text
+    replies = await anna.send("/suche Quantenphysik")
+    assert replies[0].text == "Zu „Quantenphysik“ habe ich nichts gefunden."
+    replies = await anna.send("/suche Sozialstrategie")
+    assert "von" in replies[0].text
+    await anna.press("Weiter")
+    assert "(9–" in anna.last.text
+
+
+async def test_hostile_titles_are_escaped_and_long_agendas_split_at_items(
+    api: LocalBotApi, start_bot: StartBot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions.begin() as session:
+        committee = (
+            await session.execute(select(Organization).where(Organization.key == "kreistag"))
+        ).scalar_one()
+        items = [
+            AgendaItem(
+                position=n,
+                number=str(n + 1),
+                name=f'Antrag <b>&</b> "Zitat" Nr. {n + 1}: ' + "Lange Begründung " * 12,
+                public=n % 5 != 0,
+            )
+            for n in range(45)
+        ]
+        session.add(
+            Meeting(
+                key="kt-2030-01-15",
+                organization=committee,
+                kind=MeetingKind.SESSION,
+                name="Haushaltssitzung <2030> & Co",
+                start=datetime(2030, 1, 15, 14, 0, tzinfo=UTC),
+                agenda_items=items,
+            )
+        )
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/tagesordnung 15.1.2030")
+    assert len(replies) >= 2  # longer than one Telegram message
+    text = "\n".join(reply.text for reply in replies)
+    assert "Haushaltssitzung <2030> & Co" in text
+    for n in range(1, 46):
+        assert f'TOP {n} Antrag <b>&</b> "Zitat" Nr. {n}:' in text  # each item whole, once
+    for reply in replies:
+        assert len(reply.text) <= 4096
+        assert reply.text.count("TOP ") == reply.html.count("<b>TOP ")
+    assert "(nicht öffentlich)" in text
