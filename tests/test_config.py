@@ -60,6 +60,8 @@ def test_dotenv_file_is_read(tmp_path: object) -> None:
         ("GREMIENBOT_ADMINS", "12,abc", "'abc' is not a Telegram user id"),
         ("GREMIENBOT_LANGUAGE", "fr", "GREMIENBOT_LANGUAGE"),
         ("GREMIENBOT_PUBLIC_URL", "bot.example.org", "must start with http"),
+        ("GREMIENBOT_WEBHOOK_URL", "https://bot.example.org", "WEBHOOK_SECRET must be set"),
+        ("GREMIENBOT_WEBHOOK_SECRET", "no spaces allowed", "GREMIENBOT_WEBHOOK_SECRET: must be"),
     ],
 )
 def test_bad_values_give_one_sentence(

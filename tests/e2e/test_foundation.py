@@ -52,3 +52,36 @@ async def test_healthz_reports_the_database(start_bot: StartBot) -> None:
         response = await client.get(f"{sandbox.bot.http_url}/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "reachable"}
+
+
+async def test_webhook_mode_checks_the_secret_and_handles_updates(
+    api: LocalBotApi, start_bot: StartBot
+) -> None:
+    box = await start_bot(webhook_url="https://bot.example.org", webhook_secret="s3cret-token")
+    assert api.webhook_url == "https://bot.example.org/telegram"
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 9004, "type": "private", "first_name": "Erika"},
+            "from": {"id": 9004, "is_bot": False, "first_name": "Erika", "language_code": "de"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    stranger = api.user(9004, "Erika")
+    async with httpx.AsyncClient(base_url=box.bot.http_url) as client:
+        refused = await client.post("/telegram", json=update)
+        assert refused.status_code == 403
+        wrong = await client.post(
+            "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+        )
+        assert wrong.status_code == 403
+        accepted = await client.post(
+            "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+        )
+        assert accepted.status_code == 200
+    reply = await stranger.wait_for(lambda message: "Einladungslink" in message.text)
+    assert "Mitglieder der Lenkungsgruppe" in reply.text
+    assert len(stranger.messages) == 1  # the refused posts were not processed
