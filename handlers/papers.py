@@ -12,7 +12,7 @@ from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
 from bot.ui import answer_query, parse_callback
-from storage.queries.deliveries import file_content
+from storage.queries.files import file_content
 
 Context = ContextTypes.DEFAULT_TYPE
 PAPER_BUTTON = re.compile(r"pap:ref:([^\s]{1,50})")
