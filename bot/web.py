@@ -1,4 +1,5 @@
-"""The bot's HTTP side (Starlette): health check and, in webhook mode, the Telegram webhook."""
+"""The bot's HTTP side (Starlette): health check, calendar feeds and, in webhook mode, the
+Telegram webhook."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot.feeds import bot_username, feed_routes
 from bot.runtime import BotApplication, Runtime
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ def create_web_app(runtime: Runtime, application: BotApplication) -> Starlette:
         return Response()
 
     routes = [Route("/healthz", healthz)]
+    routes.extend(feed_routes(runtime, lambda: bot_username(application)))  # calendar feeds
     if runtime.settings.webhook_url:
         routes.append(Route(WEBHOOK_PATH, telegram_webhook, methods=["POST"]))
     return Starlette(routes=routes)

@@ -17,7 +17,7 @@ async def organization_by_key(session: AsyncSession, *, key: str) -> Organizatio
     ).scalar_one_or_none()
 
 
-def _active_membership(group_key: str, today: date) -> Select[int]:
+def active_member_ids(group_key: str, today: date) -> Select[int]:
     """Ids of persons with a membership in the group that has started and not ended."""
     return (
         select(Membership.person_id)
@@ -35,7 +35,7 @@ async def active_members(
 ) -> list[Person]:
     """Current members of the group, ordered by name."""
     query = select(Person).where(
-        Person.id.in_(_active_membership(group_key, today)), Person.erased_at.is_(None)
+        Person.id.in_(active_member_ids(group_key, today)), Person.erased_at.is_(None)
     )
     if linked_only:
         query = query.where(Person.telegram_user_id.is_not(None))
@@ -50,7 +50,7 @@ async def member_by_telegram_id(
         and_(
             Person.telegram_user_id == telegram_user_id,
             Person.erased_at.is_(None),
-            Person.id.in_(_active_membership(group_key, today)),
+            Person.id.in_(active_member_ids(group_key, today)),
         )
     )
     return (await session.execute(query)).unique().scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""Calendar feed benchmark: `python -m bench.calendar` (see __main__.py)."""
