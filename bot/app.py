@@ -16,6 +16,7 @@ from bot.services.members import ensure_admins
 from handlers import (
     agenda,
     audit,
+    calendar,
     errors,
     fallback,
     groups,
@@ -42,6 +43,7 @@ HANDLER_MODULES: list[HandlerList] = [
     agenda.HANDLERS,  # /tagesordnung
     papers.HANDLERS,  # /vorlage and its documents
     search.HANDLERS,  # /suche
+    calendar.HANDLERS,  # /kalender, /kalender_neu, single-event .ics
     members.HANDLERS,  # /mitglieder: roles and ending memberships
     language.HANDLERS,  # /sprache
     privacy.HANDLERS,  # /meine_daten, /austreten

@@ -22,6 +22,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("tagesordnung"),
     MenuEntry("vorlage"),
     MenuEntry("suche"),
+    MenuEntry("kalender"),
+    MenuEntry("kalender_neu"),
     MenuEntry("help"),
     MenuEntry("sprache"),
     MenuEntry("meine_daten"),

@@ -34,6 +34,7 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         [(caller.t("meetings.paper_button", reference=ref), f"pap:ref:{ref}")]
         for ref in references[:MAX_PAPER_BUTTONS]
     ]
+    rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
 
