@@ -22,19 +22,24 @@ def split_blocks(
 ) -> list[str]:
     """Join blocks (e.g. one per agenda item) into as few messages as fit, never mid-block.
 
-    A single block longer than the limit is cut at a line boundary (its tags are simple and
-    per line in our templates), so nothing is ever dropped.
+    A single block longer than the limit is cut at line boundaries (our templates keep tags
+    within a line), so nothing is ever dropped.
     """
+    pieces = [piece for block in blocks for piece in _fit(block, limit)]
+    return _pack(pieces, limit, sep)
+
+
+def _pack(pieces: Iterable[str], limit: int, sep: str) -> list[str]:
+    """Greedily join pieces (each within the limit) with `sep` into messages within it."""
     messages: list[str] = []
     current = ""
-    for block in blocks:
-        for piece in _fit(block, limit):
-            candidate = f"{current}{sep}{piece}" if current else piece
-            if visible_length(candidate) <= limit:
-                current = candidate
-            else:
-                messages.append(current)
-                current = piece
+    for piece in pieces:
+        candidate = f"{current}{sep}{piece}" if current else piece
+        if visible_length(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = piece
     if current:
         messages.append(current)
     return messages
@@ -43,26 +48,15 @@ def split_blocks(
 def _fit(block: str, limit: int) -> list[str]:
     if visible_length(block) <= limit:
         return [block]
-    pieces: list[str] = []
-    current = ""
+    lines: list[str] = []
     for line in block.split("\n"):
         if visible_length(line) > limit:
             # One enormous line (e.g. a pasted text): drop its formatting and cut the plain
             # text, so no cut lands inside a tag or an entity.
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.extend(_cut_plain(html.unescape(_TAG.sub("", line)), limit))
-            continue
-        candidate = f"{current}\n{line}" if current else line
-        if visible_length(candidate) <= limit:
-            current = candidate
+            lines.extend(_cut_plain(html.unescape(_TAG.sub("", line)), limit))
         else:
-            pieces.append(current)
-            current = line
-    if current:
-        pieces.append(current)
-    return pieces
+            lines.append(line)
+    return _pack(lines, limit, "\n")
 
 
 def _cut_plain(text: str, limit: int) -> list[str]:
