@@ -106,3 +106,10 @@ def test_cli_run_exits_2_with_one_sentence(
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1, result.stderr
     assert expected in errors[0]
+
+
+def test_database_passwords_are_masked_for_logs() -> None:
+    from storage.engine import display_url
+
+    shown = display_url("postgresql+asyncpg://gremien:geheim@db.example.org/gremien")
+    assert "geheim" not in shown and shown.startswith("postgresql+asyncpg://gremien:***@")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import pytest
 
 from bot.localapi import LocalBotApi
+from bot.sandbox import sandbox
+from storage.engine import display_url
 from tests.e2e.conftest import StartBot
 
 
@@ -85,3 +90,19 @@ async def test_webhook_mode_checks_the_secret_and_handles_updates(
     reply = await stranger.wait_for(lambda message: "Einladungslink" in message.text)
     assert "Mitglieder der Lenkungsgruppe" in reply.text
     assert len(stranger.messages) == 1  # the refused posts were not processed
+
+
+async def test_start_and_stop_are_logged_once_without_secrets(
+    api: LocalBotApi, database_url: str, engine: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gremienbot")
+    async with sandbox(database_url, api=api) as box:
+        started = [r.getMessage() for r in caplog.records if r.name == "gremienbot"]
+        assert len(started) == 1
+        assert started[0].startswith("Gremienbot started as @gremienbot_test_bot (polling)")
+        assert box.bot.http_url in started[0]
+        assert display_url(database_url) in started[0]
+    messages = [r.getMessage() for r in caplog.records if r.name == "gremienbot"]
+    assert messages[1] == "Gremienbot stopped (@gremienbot_test_bot)"
+    for record in caplog.records:
+        assert api.token not in record.getMessage()
