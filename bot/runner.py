@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import uvicorn
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.app import build_application, on_startup
 from bot.config import Settings
 from bot.runtime import BotApplication, Runtime
+from bot.services.delivery import DeliveryOptions, DeliveryWorker
 from bot.web import WEBHOOK_PATH, create_web_app
 from storage.engine import display_url
 from storage.migrate import upgrade
@@ -38,6 +41,18 @@ class RunningBot:
     application: BotApplication
     runtime: Runtime
     http_url: str
+    delivery: DeliveryWorker
+
+
+def delivery_bot_for(settings: Settings) -> Bot:
+    """A plain Bot for bulk sends, with a connection pool for the worker's concurrency."""
+    pool = DeliveryOptions.from_settings(settings).slots + 4
+    return Bot(
+        settings.require_token(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_file_url or "https://api.telegram.org/file/bot",
+        request=HTTPXRequest(connection_pool_size=pool),
+    )
 
 
 @contextlib.asynccontextmanager
@@ -58,7 +73,7 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
                 lifespan="off",
             )
         )
-        async with application:
+        async with application, contextlib.AsyncExitStack() as stack:
             await on_startup(application)
             await application.start()
             if settings.webhook_url:
@@ -89,9 +104,20 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
                 display_url(settings.database_url),
                 http_url,
             )
+            # The delivery worker drains the outbox beside the bot (bot/services/delivery). It
+            # gets a Bot of its own, without the application's AIORateLimiter: that limiter
+            # pauses every request on one RetryAfter, while the worker paces per chat itself.
+            delivery_bot = await stack.enter_async_context(delivery_bot_for(settings))
+            delivery = DeliveryWorker.from_settings(
+                bot=delivery_bot, sessions=runtime.sessions, settings=settings
+            )
+            await delivery.start()
             try:
-                yield RunningBot(application=application, runtime=runtime, http_url=http_url)
+                yield RunningBot(
+                    application=application, runtime=runtime, http_url=http_url, delivery=delivery
+                )
             finally:
+                await delivery.stop()  # first: its requests in flight still need the bot
                 server.should_exit = True
                 if application.updater is not None and application.updater.running:
                     await application.updater.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import data, members, server
+from bot.cli import data, delivery, members, server
 from bot.cli.common import configure_logging
 
 
@@ -26,3 +26,4 @@ main.add_command(data.import_command)
 main.add_command(members.invite)
 main.add_command(members.members)
 main.add_command(members.audit)
+main.add_command(delivery.deliveries)

@@ -71,11 +71,6 @@ def utf16_len(text: str) -> int:
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 
-def plain_text(text: str) -> ParsedText:
-    """The result for a message sent without parse_mode."""
-    return ParsedText(text, [])
-
-
 @dataclass
 class _Open:
     tag: str

@@ -49,7 +49,7 @@ async def get_updates(state: ApiState, params: Params) -> list[JsonDict]:
         # an empty list means "back to the default", like Telegram
         state.allowed_updates = frozenset(str(a) for a in allowed) or None
     limit = params.get_int("limit") or 100
-    timeout = float(params.get_int("timeout") or 0)
+    timeout = params.get_float("timeout") or 0.0
     return await state.poll_updates(params.get_int("offset"), limit, timeout)
 
 

@@ -62,12 +62,15 @@ class LocalBotApi:
         self,
         *,
         token: str = DEFAULT_TOKEN,
+        bot_id: int | None = None,
         username: str = "gremienbot_test_bot",
         first_name: str = "Gremienbot",
         limits: RateLimits | None = None,
         strict_ampersand: bool = True,
     ) -> None:
-        bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
+        if bot_id is None:  # like Telegram: the id is the token's number part
+            prefix = token.split(":", 1)[0]
+            bot_id = int(prefix) if prefix.isdigit() else 1
         bot = UserInfo(id=bot_id, first_name=first_name, username=username, is_bot=True)
         self.state = ApiState(
             token=token,

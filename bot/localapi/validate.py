@@ -28,6 +28,30 @@ _BUTTON_ACTIONS = (
 )
 
 
+# Telegram trims these from both ends of texts and captions (tdlib strip_empty_characters)
+_EMPTY_CHARACTERS = (
+    " \t\r\n\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2800\u3000"
+    "\u3164\ufeff"
+)
+
+
+def trim(parsed: ParsedText) -> ParsedText:
+    """Strip empty characters at both ends, shifting and clipping entities like Telegram."""
+    stripped = parsed.text.strip(_EMPTY_CHARACTERS)
+    if stripped == parsed.text:
+        return parsed
+    start = utf16_len(parsed.text[: len(parsed.text) - len(parsed.text.lstrip(_EMPTY_CHARACTERS))])
+    end = start + utf16_len(stripped)
+    entities = []
+    for entity in parsed.entities:
+        first = max(entity["offset"], start)
+        last = min(entity["offset"] + entity["length"], end)
+        if last > first:
+            entities.append({**entity, "offset": first - start, "length": last - first})
+    return ParsedText(stripped, entities)
+
+
 def parse_text(
     state: ApiState, raw: str, parse_mode: str | None, entities: Any = None
 ) -> ParsedText:
@@ -51,8 +75,9 @@ def message_text(state: ApiState, params: Params, name: str = "text") -> tuple[P
     raw = params.get_str(name)
     if raw is None or raw == "":
         raise bad_request("message text is empty")
-    parsed = parse_text(state, raw, params.get_str("parse_mode"), params.get_json("entities"))
-    if not parsed.text.strip():
+    entities = params.get_json("entities")
+    parsed = trim(parse_text(state, raw, params.get_str("parse_mode"), entities))
+    if not parsed.text:
         raise bad_request("message text is empty")
     if parsed.utf16_length > MAX_TEXT:
         raise bad_request("message is too long")
@@ -64,7 +89,7 @@ def caption_text(state: ApiState, params: Params) -> tuple[ParsedText | None, st
     if raw is None:
         return None, None
     entities = params.get_json("caption_entities")
-    parsed = parse_text(state, raw, params.get_str("parse_mode"), entities)
+    parsed = trim(parse_text(state, raw, params.get_str("parse_mode"), entities))
     if utf16_len(parsed.text) > MAX_CAPTION:
         raise bad_request("message caption is too long")
     return parsed, raw

@@ -111,9 +111,20 @@ class Params:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         try:
             return int(str(value).strip())
         except ValueError:
+            raise bad_request(f"invalid {name} specified") from None
+
+    def get_float(self, name: str) -> float | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
     def get_bool(self, name: str, default: bool = False) -> bool:

@@ -39,10 +39,10 @@ async def test_press_finds_newest_button_and_explains_misses(
     ptb_app: Application,  # type: ignore[type-arg]
 ) -> None:
     alice = api.user(7, "Alice")
-    await alice.send("/start", quiet=0.05)
-    await alice.send("/start", quiet=0.05)
+    await alice.send("/start")
+    await alice.send("/start")
     older, newer = alice.messages
-    changed = await alice.press("Zus", quiet=0.05)  # no exact match: substring
+    changed = await alice.press("Zus")  # no exact match: substring
     assert changed == [newer]
     assert older.text == "hi"
     with pytest.raises(AssertionError, match="no button 'Absage'") as caught:
@@ -55,8 +55,8 @@ async def test_send_returns_only_this_chats_changes(
     ptb_app: Application,  # type: ignore[type-arg]
 ) -> None:
     alice, bob = api.user(7, "Alice"), api.user(8, "Bob")
-    await bob.send("/start", quiet=0.05)
-    replies = await alice.send("/start", quiet=0.05)
+    await bob.send("/start")
+    replies = await alice.send("/start")
     assert [m.chat.id for m in replies] == [7]
     assert [m.text for m in alice.history] == ["/start", "hi"]
     assert api.log.count(method="sendMessage", chat_id=8) == 1
@@ -68,14 +68,14 @@ async def test_group_flow(
 ) -> None:
     alice, bob = api.user(7, "Alice"), api.user(8, "Bob")
     group = api.group(-100123, "Lenkungskreis")
-    await group.add_bot(by=alice, quiet=0.05)
+    await group.add_bot(by=alice)
     assert group.bot_status == "member"
-    replies = await group.send(bob, "/start@gremienbot_test_bot", quiet=0.05)
+    replies = await group.send(bob, "/start@gremienbot_test_bot")
     assert [m.text for m in replies] == ["hi"]
-    await group.press(alice, "Zusage", quiet=0.05)
+    await group.press(alice, "Zusage")
     assert group.last.text == "Danke für rsvp:yes"
     assert group.messages == [group.last]
-    await group.remove_bot(by=alice, quiet=0.05)
+    await group.remove_bot(by=alice)
     assert group.bot_left
 
 
@@ -85,10 +85,10 @@ async def test_blocking_is_seen_by_the_bot(
 ) -> None:
     alice = api.user(7, "Alice")
     alice.block()
-    assert await alice.send("/start", quiet=0.05) == []
+    assert await alice.send("/start") == []
     assert api.log.count(method="sendMessage", status=403) == 1
     alice.unblock()
-    assert [m.text for m in await alice.send("/start", quiet=0.05)] == ["hi"]
+    assert [m.text for m in await alice.send("/start")] == ["hi"]
 
 
 async def test_render_numbers_buttons(api: LocalBotApi) -> None:

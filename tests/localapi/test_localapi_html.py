@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.localapi import HtmlParseError, parse_html, utf16_len
+from bot.localapi.validate import trim
 
 
 def test_plain_text_and_basic_entities() -> None:
@@ -103,3 +104,12 @@ def test_lenient_ampersand_like_telegram() -> None:
 
 def test_empty_tags_make_no_entity() -> None:
     assert parse_html("<b></b>x").entities == []
+
+
+def test_trim_like_telegram() -> None:
+    parsed = trim(parse_html("\n  <b> hi</b> <i>x </i>  \n"))
+    assert parsed.text == "hi x"
+    assert parsed.entities == [
+        {"offset": 0, "length": 2, "type": "bold"},
+        {"offset": 3, "length": 1, "type": "italic"},
+    ]

@@ -65,6 +65,7 @@ async def test_text_rules(call: Call, api: LocalBotApi, client: httpx.AsyncClien
     api.user(7, "Alice")
     cases = [
         ({"text": ""}, "Bad Request: message text is empty"),
+        ({"text": " \n "}, "Bad Request: message text is empty"),
         ({"text": "<b> </b>", "parse_mode": "HTML"}, "Bad Request: message text is empty"),
         ({"text": "x" * 4097}, "Bad Request: message is too long"),
         ({"text": "😀" * 2049}, "Bad Request: message is too long"),  # UTF-16: 4098 units
@@ -87,6 +88,8 @@ async def test_text_rules(call: Call, api: LocalBotApi, client: httpx.AsyncClien
     ok = await call("sendMessage", chat_id=7, text=long_markup, parse_mode="HTML")
     assert ok.status_code == 200
     assert api.messages(7)[-1].html == long_markup
+    await call("sendMessage", chat_id=7, text="  Hallo\n")  # Telegram trims texts
+    assert api.messages(7)[-1].text == "Hallo"
 
 
 async def test_keyboard_rules(call: Call, api: LocalBotApi, client: httpx.AsyncClient) -> None:

@@ -32,11 +32,11 @@ async def test_start_reply_press_and_answer(
     ptb_app: Application,  # type: ignore[type-arg]
 ) -> None:
     alice = api.user(1001, "Alice", username="alice")
-    replies = await alice.send("/start", quiet=0.05)
+    replies = await alice.send("/start")
     assert [m.text for m in replies] == ["hi"]
     assert replies[0].buttons == [[("Zusage", "rsvp:yes")]]
 
-    changed = await alice.press("Zusage", quiet=0.05)
+    changed = await alice.press("Zusage")
     assert changed == [alice.last]
     assert alice.last.text == "Danke für rsvp:yes"
     assert alice.last.html == "<b>Danke</b> für rsvp:yes"

@@ -1,0 +1,1 @@
+"""Benchmark of the delivery worker: `.venv/bin/python -m bench.delivery` (see scenarios)."""
