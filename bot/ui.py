@@ -10,9 +10,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
 from bot.errors import UserError
+from bot.views.text import MAX_CALLBACK_BYTES, is_url
 
 Button = tuple[str, str]  # (label, callback_data); a value starting with https:// is a URL
-MAX_CALLBACK_BYTES = 64
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
@@ -20,7 +20,7 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     for row in rows:
         buttons = []
         for label, value in row:
-            if value.startswith(("https://", "http://")):
+            if is_url(value):
                 buttons.append(InlineKeyboardButton(label, url=value))
             else:
                 if len(value.encode()) > MAX_CALLBACK_BYTES:

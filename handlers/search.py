@@ -9,8 +9,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.access import Caller, members_only
 from bot.errors import UserError
-from bot.ui import MAX_CALLBACK_BYTES, Button, answer_query, parse_callback, reply
+from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import search_hit
+from bot.views.text import MAX_CALLBACK_BYTES
 from storage.models import Paper
 from storage.queries.council import search
 

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
+from html.parser import HTMLParser
 
-MESSAGE_LIMIT = 4096
+MESSAGE_LIMIT = 4096  # characters after entity parsing, in UTF-16 code units
 CAPTION_LIMIT = 1024
-_TAG = re.compile(r"<[^>]+>")
+MAX_BUTTONS = 100  # per inline keyboard
+MAX_CALLBACK_BYTES = 64  # callback_data, UTF-8
+URL_SCHEMES = ("http://", "https://", "tg://")
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees: tags removed, entities decoded (our markup is well-formed,
+    rendered by `bot.i18n.t`, so the stdlib parser is enough)."""
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(markup: str) -> int:
     """Length after entity parsing, in UTF-16 code units, as Telegram counts it."""
-    text = html.unescape(_TAG.sub("", markup))
-    return len(text.encode("utf-16-le")) // 2
+    return utf16_length(visible_text(markup))
+
+
+def is_url(target: str) -> bool:
+    """A button target that opens a link rather than sending callback data."""
+    return target.startswith(URL_SCHEMES)
 
 
 def split_blocks(
@@ -53,7 +81,7 @@ def _fit(block: str, limit: int) -> list[str]:
         if visible_length(line) > limit:
             # One enormous line (e.g. a pasted text): drop its formatting and cut the plain
             # text, so no cut lands inside a tag or an entity.
-            lines.extend(_cut_plain(html.unescape(_TAG.sub("", line)), limit))
+            lines.extend(_cut_plain(visible_text(line), limit))
         else:
             lines.append(line)
     return _pack(lines, limit, "\n")
@@ -63,7 +91,7 @@ def _cut_plain(text: str, limit: int) -> list[str]:
     chunks = []
     while text:
         cut = min(len(text), limit)
-        while len(text[:cut].encode("utf-16-le")) // 2 > limit:
+        while utf16_length(text[:cut]) > limit:
             cut -= 1
         chunks.append(html.escape(text[:cut], quote=False))
         text = text[cut:]
