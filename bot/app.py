@@ -23,8 +23,10 @@ from handlers import (
     help,
     invites,
     language,
+    meeting_admin,
     meetings,
     members,
+    paper_admin,
     papers,
     privacy,
     search,
@@ -37,6 +39,8 @@ HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 HANDLER_MODULES: list[HandlerList] = [
     groups.HANDLERS,  # the bot added to / removed from a group
     invites.HANDLERS,  # /einladen dialogue (first: its states take text input)
+    meeting_admin.HANDLERS,  # /termin_neu, /termin_verschieben, /termin_absagen dialogue
+    paper_admin.HANDLERS,  # /vorlage_neu, /vorlage_anlage dialogue (takes documents)
     start.HANDLERS,  # /start, also redeems invitation deep links
     help.HANDLERS,  # /help
     meetings.HANDLERS,  # /termine and the meeting view

@@ -30,6 +30,11 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("austreten"),
     MenuEntry("einladen", admin_only=True),
     MenuEntry("mitglieder", admin_only=True),
+    MenuEntry("termin_neu", admin_only=True),
+    MenuEntry("termin_verschieben", admin_only=True),
+    MenuEntry("termin_absagen", admin_only=True),
+    MenuEntry("vorlage_neu", admin_only=True),
+    MenuEntry("vorlage_anlage", admin_only=True),
     MenuEntry("audit", admin_only=True),
 )
 

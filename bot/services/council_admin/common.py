@@ -1,0 +1,64 @@
+"""What the council administration services share: their result, the change report and the
+notification hook, and the cleaning of typed text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import UserError
+from bot.services.importer import ImportReport, Notifier
+
+T = TypeVar("T")
+
+# The report's `source` for changes made in the chat (an import names its file there).
+CHAT_SOURCE = "chat"
+
+
+@dataclass(frozen=True)
+class AdminChange(Generic[T]):
+    """The stored row and the change report, in the importer's dataclasses, so that the
+    notification service treats a change made in the chat exactly like an imported one."""
+
+    item: T
+    report: ImportReport
+
+
+def new_report() -> ImportReport:
+    return ImportReport(source=CHAT_SOURCE)
+
+
+async def notify(session: AsyncSession, report: ImportReport, notifier: Notifier | None) -> None:
+    """The hook for notifications: `notifier` (the importer's type) runs inside the change's
+    transaction and writes the outbox rows; without one nobody is told."""
+    if notifier is not None and not report.is_empty:
+        report.notified = await notifier(session, report)
+
+
+def clean_line(value: str, *, limit: int, empty_key: str, long_key: str) -> str:
+    """One line of text: whitespace collapsed, not empty, at most `limit` characters."""
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise UserError(empty_key)
+    if len(cleaned) > limit:
+        raise UserError(long_key, limit=limit)
+    return cleaned
+
+
+def clean_optional_line(value: str | None, *, limit: int, long_key: str) -> str | None:
+    """An optional line; empty means none."""
+    cleaned = " ".join((value or "").split())
+    if len(cleaned) > limit:
+        raise UserError(long_key, limit=limit)
+    return cleaned or None
+
+
+def clean_text(value: str | None, *, limit: int, long_key: str) -> str | None:
+    """Text of several lines (a Beschlussvorschlag): line breaks kept, outer blanks removed."""
+    lines = [line.rstrip() for line in (value or "").strip().splitlines()]
+    cleaned = "\n".join(lines).strip()
+    if len(cleaned) > limit:
+        raise UserError(long_key, limit=limit)
+    return cleaned or None

@@ -1,0 +1,236 @@
+"""Meetings administered in the chat: create, move and cancel, with audit and change report.
+
+Rights are checked here (administrators only; `actor=None` is the shell). Moving or
+cancelling raises the meeting's iCalendar SEQUENCE by the importer's rule, and the change
+report uses the importer's dataclasses, so notifications treat chat and import alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from enum import Enum
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import UserError
+from bot.services.council_admin.common import (
+    AdminChange,
+    clean_line,
+    clean_optional_line,
+    new_report,
+    notify,
+)
+from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
+from bot.services.importer.apply import SEQUENCE_FIELDS
+from bot.services.importer.diff import assign
+from bot.services.importer.report import MEETING, show_value
+from bot.services.members import require_admin
+from storage.models import Meeting, MeetingKind, Organization, OrganizationKind, Person
+from storage.queries import audit
+from storage.queries.council import meeting_by_id
+from storage.queries.council_admin import meeting_keys_with_prefix
+from storage.queries.members import organization_by_key
+
+MAX_NAME = 255  # Meeting.name
+MAX_LOCATION = 255  # Meeting.location
+KEY_ORGANIZATION_PART = 80  # Meeting.key holds 100 characters: room for "-yyyy-mm-dd-n"
+
+
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = _Unchanged.UNCHANGED
+KeepOr = Literal[_Unchanged.UNCHANGED]
+
+
+def clean_meeting_name(name: str) -> str:
+    return clean_line(
+        name,
+        limit=MAX_NAME,
+        empty_key="council_admin.meeting_name_empty",
+        long_key="council_admin.meeting_name_too_long",
+    )
+
+
+def clean_location(location: str | None) -> str | None:
+    return clean_optional_line(
+        location, limit=MAX_LOCATION, long_key="council_admin.location_too_long"
+    )
+
+
+def check_times(start: datetime, end: datetime | None, *, now: datetime) -> None:
+    """A meeting set in the chat lies in the future, and ends after it starts."""
+    if start <= now:
+        raise UserError("council_admin.start_in_past")
+    if end is not None and end <= start:
+        raise UserError("council_admin.end_before_start")
+
+
+async def committee(session: AsyncSession, *, key: str) -> Organization:
+    found = await organization_by_key(session, key=key)
+    if found is None or found.kind != OrganizationKind.COMMITTEE:
+        raise UserError("council_admin.unknown_committee", key=key)
+    return found
+
+
+async def new_meeting_key(
+    session: AsyncSession, *, organization_key: str, start: datetime, tz: tzinfo
+) -> str:
+    """`<organization>-<local date>-<n>`: readable, fixed at creation (moving keeps it), and
+    the `-n` keeps it apart from import keys and from other meetings of that day."""
+    day = start.astimezone(tz).date().isoformat()
+    prefix = f"{organization_key[:KEY_ORGANIZATION_PART]}-{day}-"
+    taken = await meeting_keys_with_prefix(session, prefix=prefix)
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    # Two administrators creating at the same instant could pick the same key: the unique
+    # constraint then refuses the second transaction, which stores nothing.
+    return f"{prefix}{number}"
+
+
+async def changeable_meeting(session: AsyncSession, *, meeting_id: int, now: datetime) -> Meeting:
+    """A meeting that may still be moved or cancelled: exists, not cancelled, not over."""
+    meeting = await meeting_by_id(session, meeting_id=meeting_id)
+    if meeting is None:
+        raise UserError("council_admin.meeting_not_found")
+    if meeting.cancelled:
+        raise UserError("council_admin.meeting_cancelled", title=meeting.name)
+    if (meeting.end or meeting.start) <= now:
+        raise UserError("council_admin.meeting_over", title=meeting.name)
+    return meeting
+
+
+def _raise_sequence(meeting: Meeting, changes: list[FieldChange]) -> None:
+    # The importer's rule: a change of time, place or cancellation makes calendars update.
+    if SEQUENCE_FIELDS.intersection(change.field for change in changes):
+        meeting.sequence += 1
+
+
+async def create_meeting(
+    session: AsyncSession,
+    *,
+    actor: Person | None,
+    organization_key: str,
+    kind: MeetingKind,
+    name: str,
+    start: datetime,
+    end: datetime | None,
+    location: str | None,
+    public: bool,
+    rsvp: bool,
+    now: datetime,
+    tz: tzinfo,
+    notifier: Notifier | None = None,
+) -> AdminChange[Meeting]:
+    """Create a meeting (Sitzung, Präsentation, Termin) of a committee."""
+    require_admin(actor)
+    name = clean_meeting_name(name)
+    location = clean_location(location)
+    check_times(start, end, now=now)
+    organization = await committee(session, key=organization_key)
+    key = await new_meeting_key(session, organization_key=organization.key, start=start, tz=tz)
+    meeting = Meeting(
+        key=key,
+        organization=organization,
+        kind=MeetingKind(kind),
+        name=name,
+        start=start,
+        end=end,
+        location=location,
+        public=public,
+        cancelled=False,
+        rsvp=rsvp,
+        sequence=0,
+        agenda_items=[],
+    )
+    session.add(meeting)
+    await session.flush()
+    report = new_report()
+    report.meetings.created.append(EntityRef(MEETING, meeting.id, key, name))
+    await audit.record(
+        session,
+        actor=actor,
+        action="create_meeting",
+        detail=f"created meeting {key} ({organization.name}: {name}, {show_value(start, tz)})",
+        data={"meeting_id": meeting.id},
+        at=now,
+    )
+    await notify(session, report, notifier)
+    return AdminChange(meeting, report)
+
+
+async def move_meeting(
+    session: AsyncSession,
+    *,
+    actor: Person | None,
+    meeting_id: int,
+    start: datetime,
+    end: datetime | None,
+    location: str | KeepOr | None = UNCHANGED,
+    now: datetime,
+    tz: tzinfo,
+    notifier: Notifier | None = None,
+) -> AdminChange[Meeting]:
+    """Give a meeting a new time (and place); the SEQUENCE rises, the key stays."""
+    require_admin(actor)
+    check_times(start, end, now=now)
+    meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
+    changes: list[FieldChange] = []
+    assign(meeting, "start", start, changes)
+    assign(meeting, "end", end, changes)
+    if location is not UNCHANGED:
+        assign(meeting, "location", clean_location(location), changes)
+    if not changes:
+        raise UserError("council_admin.move_unchanged")
+    _raise_sequence(meeting, changes)
+    report = new_report()
+    report.meetings.changed.append(
+        EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
+    )
+    moved = "; ".join(
+        f"{c.field} {show_value(c.old, tz)} → {show_value(c.new, tz)}" for c in changes
+    )
+    await audit.record(
+        session,
+        actor=actor,
+        action="move_meeting",
+        detail=f"moved meeting {meeting.key} ({meeting.name}): {moved}",
+        data={"meeting_id": meeting.id},
+        at=now,
+    )
+    await notify(session, report, notifier)
+    return AdminChange(meeting, report)
+
+
+async def cancel_meeting(
+    session: AsyncSession,
+    *,
+    actor: Person | None,
+    meeting_id: int,
+    now: datetime,
+    tz: tzinfo,
+    notifier: Notifier | None = None,
+) -> AdminChange[Meeting]:
+    """Cancel a meeting: it stays (calendars show it cancelled) and its SEQUENCE rises."""
+    require_admin(actor)
+    meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
+    changes: list[FieldChange] = []
+    assign(meeting, "cancelled", True, changes)
+    _raise_sequence(meeting, changes)
+    report = new_report()
+    report.meetings.cancelled.append(
+        EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
+    )
+    await audit.record(
+        session,
+        actor=actor,
+        action="cancel_meeting",
+        detail=f"cancelled meeting {meeting.key} ({meeting.name}, {show_value(meeting.start, tz)})",
+        data={"meeting_id": meeting.id},
+        at=now,
+    )
+    await notify(session, report, notifier)
+    return AdminChange(meeting, report)

@@ -1,0 +1,239 @@
+"""The steps of /termin_verschieben and /termin_absagen (registered by handlers/meeting_admin.py).
+
+Choose one of the upcoming meetings (buttons, paged) → for a move: new start, end (or the
+same duration), place (or kept) → preview as members will see it → confirm.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.access import Caller, admins_only
+from bot.i18n import Html, format_when
+from bot.parsing import parse_datetime, parse_end
+from bot.services.council_admin import (
+    UNCHANGED,
+    cancel_meeting,
+    changeable_meeting,
+    check_times,
+    clean_location,
+    move_meeting,
+)
+from bot.ui import Button, answer_query, parse_callback, reply
+from bot.views.council import meeting_title
+from bot.views.council_admin import changed_meeting, meeting_choice, meeting_preview
+from handlers import admin_dialogue as dialogue
+from storage.models import Meeting
+from storage.queries.council_admin import changeable_meetings
+
+Context = ContextTypes.DEFAULT_TYPE
+NAME = "madm"  # the dialogue's name and its callback-data prefix
+PICK, NEW_START, NEW_END, NEW_PLACE, CONFIRM_MOVE, CONFIRM_CANCEL = range(9, 15)
+PICK_BUTTON = re.compile(r"madm:pick:(\d{1,12})")
+PAGE_BUTTON = re.compile(r"madm:page:(\d{1,5})")
+PAGE_SIZE = 8
+MOVE, CANCEL = "move", "cancel"
+step = dialogue.step(NAME)
+
+
+async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) -> int | None:
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        page = await changeable_meetings(session, now=runtime.now(), limit=PAGE_SIZE, offset=offset)
+    edit = update.callback_query is not None
+    if not page.items:
+        await reply(update, caller.t("meeting_admin.none_changeable"), edit=edit)
+        return None
+    rows: list[list[Button]] = [
+        [(meeting_choice(meeting, caller.language, runtime.tz), f"madm:pick:{meeting.id}")]
+        for meeting in page.items
+    ]
+    navigation: list[Button] = []
+    if page.has_previous:
+        navigation.append(
+            (caller.t("meeting_admin.earlier"), f"madm:page:{max(0, offset - PAGE_SIZE)}")
+        )
+    if page.has_more:
+        navigation.append((caller.t("meeting_admin.later"), f"madm:page:{offset + PAGE_SIZE}"))
+    rows.append(navigation)
+    question = "meeting_admin.ask_pick_move" if mode == MOVE else "meeting_admin.ask_pick_cancel"
+    await reply(update, caller.t(question), dialogue.with_abort(caller, NAME, rows), edit=edit)
+    return PICK
+
+
+async def _begin(update: Update, context: Context, caller: Caller, mode: str) -> int | None:
+    dialogue.begin_dialogue(context, NAME)["mode"] = mode
+    state = await _show_choices(update, caller, mode, 0)
+    if state is None:
+        dialogue.end_dialogue(context, NAME)
+    return state
+
+
+@admins_only
+async def begin_move(update: Update, context: Context, caller: Caller) -> int | None:
+    return await _begin(update, context, caller, MOVE)
+
+
+@admins_only
+async def begin_cancel(update: Update, context: Context, caller: Caller) -> int | None:
+    return await _begin(update, context, caller, CANCEL)
+
+
+@step
+async def got_page(update: Update, context: Context, caller: Caller) -> int:
+    offset = int(parse_callback(update, PAGE_BUTTON).group(1))
+    await answer_query(update)
+    mode = dialogue.draft(context, NAME)["mode"]
+    return await _show_choices(update, caller, mode, offset) or PICK
+
+
+async def _meeting(caller: Caller, meeting_id: int) -> Meeting:
+    """The chosen meeting, checked again (it may have been cancelled meanwhile)."""
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        return await changeable_meeting(session, meeting_id=meeting_id, now=runtime.now())
+
+
+@step
+async def got_pick(update: Update, context: Context, caller: Caller) -> int:
+    meeting = await _meeting(caller, int(parse_callback(update, PICK_BUTTON).group(1)))
+    draft = dialogue.draft(context, NAME)
+    draft.update(meeting_id=meeting.id, old_start=meeting.start, old_end=meeting.end)
+    await answer_query(update)
+    tz = caller.runtime.tz
+    if draft["mode"] == CANCEL:
+        after = changed_meeting(meeting, cancelled=True)
+        preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
+        text = caller.t("meeting_admin.preview_cancel", preview=preview)
+        rows = [[(caller.t("meeting_admin.cancel_button"), "madm:ok")]]
+        await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=True)
+        return CONFIRM_CANCEL
+    preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
+    text = caller.t("meeting_admin.ask_new_start", preview=preview)
+    await reply(update, text, dialogue.with_abort(caller, NAME), edit=True)
+    return NEW_START
+
+
+@step
+async def got_new_start(update: Update, context: Context, caller: Caller) -> int:
+    runtime = caller.runtime
+    start = parse_datetime(dialogue.typed(update), runtime.tz)
+    check_times(start, None, now=runtime.now())
+    draft = dialogue.draft(context, NAME)
+    draft["start"] = start
+    rows: list[list[Button]] = []
+    if draft["old_end"] is not None:
+        rows.append([(caller.t("meeting_admin.keep_duration"), "madm:end:keep")])
+    text = caller.t("meeting_admin.ask_new_end")
+    await reply(update, text, dialogue.with_abort(caller, NAME, rows))
+    return NEW_END
+
+
+async def _ask_place(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    meeting = await _meeting(caller, draft["meeting_id"])
+    location = meeting.location or caller.t("admin_dialogue.none")
+    rows = [[(caller.t("meeting_admin.keep_place"), "madm:place:keep")]]
+    text = caller.t("meeting_admin.ask_new_place", location=location)
+    edit = update.callback_query is not None
+    await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)
+    return NEW_PLACE
+
+
+@step
+async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    text = dialogue.typed(update)
+    tz = caller.runtime.tz
+    draft["end"] = None if dialogue.is_dash(text) else parse_end(text, start=draft["start"], tz=tz)
+    return await _ask_place(update, context, caller)
+
+
+@step
+async def keep_duration(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    old_start: datetime = draft["old_start"]
+    old_end: datetime | None = draft["old_end"]
+    draft["end"] = draft["start"] + (old_end - old_start) if old_end else None
+    await answer_query(update)
+    return await _ask_place(update, context, caller)
+
+
+async def _preview_move(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    meeting = await _meeting(caller, draft["meeting_id"])
+    location = meeting.location if draft["location"] is UNCHANGED else draft["location"]
+    after = changed_meeting(meeting, start=draft["start"], end=draft["end"], location=location)
+    tz = caller.runtime.tz
+    text = caller.t(
+        "meeting_admin.preview_move",
+        preview=Html(meeting_preview(after, caller.language, tz, head_only=True)),
+        old=format_when(meeting.start, caller.language, tz),
+    )
+    rows = [[(caller.t("meeting_admin.move_button"), "madm:ok")]]
+    edit = update.callback_query is not None
+    await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)
+    return CONFIRM_MOVE
+
+
+@step
+async def got_new_place(update: Update, context: Context, caller: Caller) -> int:
+    text = dialogue.typed(update)
+    location = None if dialogue.is_dash(text) else clean_location(text)
+    dialogue.draft(context, NAME)["location"] = location
+    return await _preview_move(update, context, caller)
+
+
+@step
+async def keep_place(update: Update, context: Context, caller: Caller) -> int:
+    dialogue.draft(context, NAME)["location"] = UNCHANGED
+    await answer_query(update)
+    return await _preview_move(update, context, caller)
+
+
+async def _done(
+    update: Update, context: Context, caller: Caller, key: str, meeting: Meeting
+) -> int:
+    await answer_query(update)
+    when = format_when(meeting.start, caller.language, caller.runtime.tz)
+    await reply(update, caller.t(key, title=meeting_title(meeting), when=when), edit=True)
+    return dialogue.end_dialogue(context, NAME)
+
+
+@step
+async def confirmed_move(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        moved = await move_meeting(
+            session,
+            actor=caller.person,
+            meeting_id=draft["meeting_id"],
+            start=draft["start"],
+            end=draft["end"],
+            location=draft["location"],
+            now=runtime.now(),
+            tz=runtime.tz,
+            notifier=dialogue.change_notifier(context),
+        )
+    return await _done(update, context, caller, "meeting_admin.moved", moved.item)
+
+
+@step
+async def confirmed_cancel(update: Update, context: Context, caller: Caller) -> int:
+    draft = dialogue.draft(context, NAME)
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        cancelled = await cancel_meeting(
+            session,
+            actor=caller.person,
+            meeting_id=draft["meeting_id"],
+            now=runtime.now(),
+            tz=runtime.tz,
+            notifier=dialogue.change_notifier(context),
+        )
+    return await _done(update, context, caller, "meeting_admin.cancelled", cancelled.item)
