@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot.errors import UserError
 from bot.i18n import normalize_language, t
 from bot.runtime import Runtime, get_runtime
+from bot.views.text import visible_text
 from storage.models import Person
 from storage.queries.members import member_by_telegram_id
 
@@ -69,10 +70,17 @@ async def resolve_caller(update: Update, runtime: Runtime) -> Caller | None:
     )
 
 
+# Telegram shows at most 200 characters in a callback query's alert.
+ALERT_LIMIT = 200
+
+
 async def refuse(update: Update, text: str) -> None:
     """Answer a message or a button press with `text` (always answering the callback query)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        alert = visible_text(text)
+        if len(alert) > ALERT_LIMIT:
+            alert = alert[: ALERT_LIMIT - 1] + "…"
+        await update.callback_query.answer(alert, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
@@ -84,7 +92,8 @@ async def refuse_stranger(update: Update, runtime: Runtime) -> None:
         return
     user = update.effective_user
     language = normalize_language(user.language_code if user else None, runtime.settings.language)
-    await refuse(update, t(language, "start.stranger"))
+    key = "access.stranger_button" if update.callback_query is not None else "start.stranger"
+    await refuse(update, t(language, key))
 
 
 R = TypeVar("R")

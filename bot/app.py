@@ -10,12 +10,20 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
+from bot.jobs import schedule_jobs
 from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
+from bot.services.attendance import attendance_notifier, combine_notifiers
 from bot.services.members import ensure_admins
+from bot.services.notices import change_notifier
 from handlers import (
+    admin_dialogue,
     agenda,
+    attendance,
+    attendance_admin,
     audit,
+    broadcast,
+    broadcast_replies,
     calendar,
     errors,
     fallback,
@@ -32,18 +40,21 @@ from handlers import (
     search,
     start,
 )
+from handlers import settings as member_settings  # aliased: `settings` is a local name below
 from storage.queries.members import current_admins
 
 HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 HANDLER_MODULES: list[HandlerList] = [
     groups.HANDLERS,  # the bot added to / removed from a group
+    attendance.HANDLERS,  # answer buttons; 👥 takes the deputy's name as the next text
     invites.HANDLERS,  # /einladen dialogue (first: its states take text input)
     meeting_admin.HANDLERS,  # /termin_neu, /termin_verschieben, /termin_absagen dialogue
     paper_admin.HANDLERS,  # /vorlage_neu, /vorlage_anlage dialogue (takes documents)
     start.HANDLERS,  # /start, also redeems invitation deep links
     help.HANDLERS,  # /help
     meetings.HANDLERS,  # /termine and the meeting view
+    attendance_admin.HANDLERS,  # /teilnahme: who comes, by faction; CSV
     agenda.HANDLERS,  # /tagesordnung
     papers.HANDLERS,  # /vorlage and its documents
     search.HANDLERS,  # /suche
@@ -52,6 +63,9 @@ HANDLER_MODULES: list[HandlerList] = [
     language.HANDLERS,  # /sprache
     privacy.HANDLERS,  # /meine_daten, /austreten
     audit.HANDLERS,  # /audit
+    member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
+    broadcast.HANDLERS,  # /rundschreiben dialogue
+    broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
     fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
 ]
 
@@ -74,6 +88,12 @@ def build_application(runtime: Runtime) -> BotApplication:
     for handler_list in HANDLER_MODULES:
         application.add_handlers(handler_list)
     application.add_error_handler(errors.on_error)
+    # Changes made in the chat notify members (bot/services/notices) and ask for attendance
+    # (bot/services/attendance), inside the change's transaction.
+    application.bot_data[admin_dialogue.NOTIFIER_KEY] = combine_notifiers(
+        [change_notifier(settings), attendance_notifier(settings)]
+    )
+    schedule_jobs(application)  # reminders, broadcast status messages (bot/jobs.py)
     return application
 
 

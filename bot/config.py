@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Delivery worker pacing (DESIGN section 6).
     delivery_rate: float = Field(default=30.0, gt=0, le=1000)
     allow_paid_broadcast: bool = False
+    # Members who have not answered an attendance request are reminded this many days before.
+    rsvp_reminder_days: int = Field(default=3, ge=1, le=60)
 
     @field_validator("database_url")
     @classmethod

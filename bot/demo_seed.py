@@ -2,7 +2,8 @@
 
 examples/lenkungsgruppe.yaml holds the steering group, the factions, the sessions of 2021
 with proposal 2021/144 (TOP 3 in the Sozialausschuss, TOP 5 in the Kreistag), and the
-upcoming dates of 2027, including two consultancy presentations that ask for attendance.
+upcoming dates of 2027, including two consultancy presentations that ask for attendance;
+the requests are queued at once, so the members find them when the demo starts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
+from bot.services.attendance import ask_open_meetings
 from bot.services.importer import import_yaml
 from bot.services.invites import create_invite
 from storage.engine import create_engine, create_session_factory
@@ -56,7 +59,10 @@ async def seed_demo(database_url: str, timezone: str = "Europe/Berlin") -> DemoP
             group_key=GROUP_KEY,
             notify=False,
         )
+        settings = Settings(_env_file=None, timezone=timezone, group_key=GROUP_KEY)
         async with sessions.begin() as session:
+            # The presentations ask for attendance: Anna finds the requests in her chat.
+            await ask_open_meetings(session, now=datetime.now(UTC), settings=settings)
             invite = await create_invite(
                 session,
                 actor=None,

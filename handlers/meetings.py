@@ -14,7 +14,9 @@ from bot.access import Caller, members_only
 from bot.i18n import format_short
 from bot.screens import show_meeting
 from bot.ui import Button, answer_query, parse_callback, reply
+from bot.views.attendance import own_answer_line
 from bot.views.council import meeting_line
+from storage.queries.attendance import answers_of_person
 from storage.queries.council import past_meetings, upcoming_meetings
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -30,6 +32,10 @@ async def _send_page(
     async with runtime.sessions() as session:
         query = past_meetings if past else upcoming_meetings
         page = await query(session, now=runtime.now(), limit=PAGE_SIZE, offset=offset)
+        # The member's own attendance answers (issue 6), shown under meetings that ask for one.
+        answers = await answers_of_person(
+            session, person_id=caller.person.id, meeting_ids=[m.id for m in page.items if m.rsvp]
+        )
     view = "past" if past else "up"
     if not page.items:
         text = caller.t("meetings.none_past" if past else "meetings.none_upcoming")
@@ -44,7 +50,15 @@ async def _send_page(
         last=offset + len(page.items),
         total=page.total,
     )
-    lines = [header] + [meeting_line(m, caller.language, runtime.tz) for m in page.items]
+    lines = [header] + [
+        meeting_line(
+            m,
+            caller.language,
+            runtime.tz,
+            answer=own_answer_line(m, answers.get(m.id), caller.language),
+        )
+        for m in page.items
+    ]
     rows: list[list[Button]] = [
         [
             (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import data, delivery, members, server
+from bot.cli import attendance, broadcast, data, delivery, members, server
 from bot.cli.common import configure_logging
 
 
@@ -27,3 +27,5 @@ main.add_command(members.invite)
 main.add_command(members.members)
 main.add_command(members.audit)
 main.add_command(delivery.deliveries)
+main.add_command(attendance.attendance)
+main.add_command(broadcast.broadcast)

@@ -9,7 +9,9 @@ import click
 
 from bot.cli.common import fail, settings_or_exit
 from bot.config import Settings
+from bot.services.attendance import attendance_notifier, combine_notifiers
 from bot.services.importer import ImportInvalid, ImportReport, import_yaml
+from bot.services.notices import change_notifier
 
 
 async def _import(
@@ -29,6 +31,8 @@ async def _import(
             group_key=settings.group_key,
             dry_run=dry_run,
             notify=not quiet,
+            # Notices to members and attendance requests, written in the import's transaction.
+            notifier=combine_notifiers([change_notifier(settings), attendance_notifier(settings)]),
         )
     finally:
         await engine.dispose()

@@ -176,6 +176,7 @@ async def test_a_stranger_learns_nothing(
         texts.append(replies[0].text)
     await stranger.press_data(1, "mem:show:1")
     await stranger.press_data(1, "lang:en")
+    assert len(stranger.callback_answers) == 2  # both presses answered
     texts += [answer.text or "" for answer in stranger.callback_answers]
     for text in texts:
         assert "Einladungslink" in text

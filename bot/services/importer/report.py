@@ -193,7 +193,7 @@ class ImportReport:
             return "Nobody was notified (nothing changed)."
         if self.notified:
             return f"{self.notified} notifications queued."
-        return "Nobody was notified (notifications are not set up yet)."
+        return "Nobody was notified (the changes concern no member who wants such notices)."
 
 
 def _keys(refs: list[EntityRef], shown: int = 6) -> str:

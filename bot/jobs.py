@@ -1,0 +1,45 @@
+"""Periodic work of the running bot, on python-telegram-bot's JobQueue.
+
+* Reminders: `run_due_reminders` once a minute (and once right after the start, so a restart
+  makes up what was due while the bot was down). The JobQueue rather than a hand-written
+  asyncio loop: it starts and stops with the application, skips a run while the previous one
+  is still busy, and reports exceptions to the application's error handler. The job holds no
+  state of its own: every run derives what is due from the database (bot/services/reminders).
+* Broadcast status messages: followed again after a restart (bot/broadcast_progress).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import ContextTypes
+
+from bot.broadcast_progress import resume_reports
+from bot.runtime import BotApplication, get_runtime
+from bot.services.reminders import run_due_reminders
+
+log = logging.getLogger(__name__)
+REMINDER_INTERVAL = 60.0  # seconds; a reminder is at most this late
+REMINDER_FIRST = 1.0  # seconds after the start
+
+
+async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = get_runtime(context)
+    async with runtime.sessions.begin() as session:
+        queued = await run_due_reminders(session, now=runtime.now(), settings=runtime.settings)
+    if queued:
+        log.info("queued %d reminders", queued)
+
+
+def schedule_jobs(application: BotApplication) -> None:
+    """Register the periodic jobs; they run once the application has started."""
+    queue = application.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    queue.run_repeating(
+        send_due_reminders,
+        interval=REMINDER_INTERVAL,
+        first=REMINDER_FIRST,
+        name="reminders",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
+    )
+    queue.run_once(resume_reports, when=0.0, name="broadcast-status-resume")

@@ -1,0 +1,273 @@
+"""/rundschreiben: an administrator writes early information (Vorab-Information) to an audience.
+
+Dialogue: text → optional document or photo → audience (buttons) → a preview exactly as the
+recipients get it → send or discard. On sending, one status message is edited in place with
+the progress and ends as the report (bot/broadcast_progress). /abbrechen aborts at any step.
+Replies to a broadcast (Rückfragen) are handled in handlers/broadcast_replies.py.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+from telegram import Document, Message, PhotoSize, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.access import Caller, admins_only
+from bot.broadcast_progress import StatusMessage, follow
+from bot.errors import UserError
+from bot.services.broadcast import (
+    MAX_ATTACHMENT_BYTES,
+    Attachment,
+    Audience,
+    AudienceChoice,
+    clean_body,
+    create_broadcast,
+    render_broadcast,
+    resolve_audience,
+)
+from bot.services.delivery.text import MAX_CAPTION, visible_length
+from bot.services.groups import connected_groups
+from bot.ui import Button, answer_query, keyboard, parse_callback, reply
+from handlers import admin_dialogue as dialogues
+from storage.queries.members import factions
+
+Context = ContextTypes.DEFAULT_TYPE
+TEXT, ATTACHMENT, AUDIENCE, FACTION, CONFIRM = range(5)
+END = ConversationHandler.END
+DIALOGUE = "broadcast"  # its name among the administrators' dialogues (handlers/admin_dialogue)
+AUDIENCE_BUTTON = re.compile(r"bc:aud:(everyone|speakers|administration|faction|group)")
+FACTION_BUTTON = re.compile(r"bc:fac:([a-z0-9_-]{1,40})")
+CONFIRM_BUTTON = re.compile(r"bc:(send|cancel)")
+
+
+def _draft(context: Context) -> dict[str, Any]:
+    return dialogues.draft(context, DIALOGUE)
+
+
+@admins_only
+async def begin(update: Update, context: Context, caller: Caller) -> int:
+    # Other dialogues left open end themselves when they see input (admin_dialogue).
+    dialogues.begin_dialogue(context, DIALOGUE)
+    await reply(update, caller.t("broadcast.ask_text"))
+    return TEXT
+
+
+async def _attachment_of(message: Message) -> Attachment | None:
+    """The document or photo of `message`, downloaded (refused above the bot's 20 MB)."""
+    media: Document | PhotoSize
+    if message.document is not None:
+        media, name = message.document, message.document.file_name or "dokument"
+    elif message.photo:
+        media, name = message.photo[-1], "foto.jpg"
+    else:
+        return None
+    if (media.file_size or 0) > MAX_ATTACHMENT_BYTES:
+        raise UserError("broadcast.attachment_too_big", name=name, limit=20)
+    file = await media.get_file()
+    return Attachment(name, bytes(await file.download_as_bytearray()))
+
+
+@dialogues.step(DIALOGUE)
+async def got_text(update: Update, context: Context, caller: Caller) -> int:
+    message = update.effective_message
+    assert message is not None
+    draft = _draft(context)
+    draft["body"] = clean_body(message.text_html if message.text else message.caption_html or "")
+    attachment = await _attachment_of(message)
+    if attachment is not None:  # a document with a caption: text and attachment at once
+        draft["attachment"] = attachment
+        return await _ask_audience(update, caller, note=attachment.file_name)
+    rows = [[(caller.t("broadcast.no_attachment"), "bc:noatt")]]
+    await reply(update, caller.t("broadcast.ask_attachment"), rows)
+    return ATTACHMENT
+
+
+@dialogues.step(DIALOGUE)
+async def got_attachment(update: Update, context: Context, caller: Caller) -> int:
+    message = update.effective_message
+    assert message is not None
+    attachment = await _attachment_of(message)
+    if attachment is None:
+        await reply(update, caller.t("broadcast.attachment_wrong"))
+        return ATTACHMENT
+    _draft(context)["attachment"] = attachment
+    return await _ask_audience(update, caller, note=attachment.file_name)
+
+
+@dialogues.step(DIALOGUE)
+async def without_attachment(update: Update, context: Context, caller: Caller) -> int:
+    _draft(context).pop("attachment", None)
+    await answer_query(update)
+    return await _ask_audience(update, caller, edit=True)
+
+
+async def _ask_audience(
+    update: Update, caller: Caller, *, note: str | None = None, edit: bool = False
+) -> int:
+    async with caller.runtime.sessions() as session:
+        has_group = bool(await connected_groups(session))
+    choices = ["everyone", "speakers", "administration", "faction"]
+    choices += ["group"] if has_group else []
+    rows: list[list[Button]] = [
+        [(caller.t(f"broadcast.choose.{choice}"), f"bc:aud:{choice}")] for choice in choices
+    ]
+    text = caller.t("broadcast.ask_audience")
+    if note:
+        text = caller.t("broadcast.attachment_kept", name=note) + "\n" + text
+    await reply(update, text, rows, edit=edit)
+    return AUDIENCE
+
+
+@dialogues.step(DIALOGUE)
+async def got_audience(update: Update, context: Context, caller: Caller) -> int:
+    choice = parse_callback(update, AUDIENCE_BUTTON).group(1)
+    await answer_query(update)
+    if choice == "faction":
+        async with caller.runtime.sessions() as session:
+            options = await factions(session)
+        rows: list[list[Button]] = [[(org.name, f"bc:fac:{org.key}")] for org in options]
+        await reply(update, caller.t("broadcast.ask_faction"), rows, edit=True)
+        return FACTION
+    return await _preview(update, context, caller, AudienceChoice(Audience(choice)))
+
+
+@dialogues.step(DIALOGUE)
+async def got_faction(update: Update, context: Context, caller: Caller) -> int:
+    key = parse_callback(update, FACTION_BUTTON).group(1)
+    await answer_query(update)
+    return await _preview(update, context, caller, AudienceChoice(Audience.FACTION, key))
+
+
+async def _preview(update: Update, context: Context, caller: Caller, choice: AudienceChoice) -> int:
+    draft = _draft(context)
+    if "body" not in draft:
+        raise UserError("broadcast.stale")
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        members = await resolve_audience(
+            session,
+            choice=choice,
+            settings=runtime.settings,
+            today=runtime.today(),
+            exclude_person_id=caller.person.id,
+        )
+    if not members.readers:
+        raise UserError("broadcast.nobody")
+    draft["audience"] = str(choice)
+    to_group = choice.audience is Audience.GROUP
+    text = render_broadcast(
+        draft["body"], language=caller.language, sender=caller.person.name, to_group=to_group
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await reply(update, caller.t("broadcast.preview_intro"), edit=True)
+    attachment: Attachment | None = draft.get("attachment")
+    # The same calls the delivery worker makes (bot/services/delivery/sending.py), so the
+    # preview is what members will see: a text too long for a caption goes first.
+    caption: str | None = text
+    if attachment is None or visible_length(text) > MAX_CAPTION:
+        await chat.send_message(text, parse_mode=ParseMode.HTML)
+        caption = None
+    if attachment is not None:
+        await chat.send_document(
+            attachment.content,
+            filename=attachment.file_name,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+        )
+    audience = caller.t(f"broadcast.audience.{choice.audience.value}", name=members.label)
+    unlinked = (
+        caller.t("broadcast.confirm_unlinked", names=", ".join(p.name for p in members.unlinked))
+        if members.unlinked
+        else ""
+    )
+    confirm = caller.t(
+        "broadcast.confirm", audience=audience, count=len(members.readers), unlinked=unlinked
+    )
+    rows = [[(caller.t("broadcast.send"), "bc:send"), (caller.t("broadcast.cancel"), "bc:cancel")]]
+    await chat.send_message(confirm, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows))
+    return CONFIRM
+
+
+@dialogues.step(DIALOGUE)
+async def confirmed(update: Update, context: Context, caller: Caller) -> int:
+    action = parse_callback(update, CONFIRM_BUTTON).group(1)
+    draft = _draft(context)
+    await answer_query(update)
+    if action == "cancel" or "audience" not in draft:
+        await reply(update, caller.t("broadcast.cancelled"), edit=True)
+        return dialogues.end_dialogue(context, DIALOGUE)
+    runtime = caller.runtime
+    # The confirmation message becomes the status message, edited in place from now on.
+    status = update.callback_query.message if update.callback_query else None
+    assert isinstance(status, Message)
+    async with runtime.sessions.begin() as session:
+        sent = await create_broadcast(
+            session,
+            actor=caller.person,
+            body=draft["body"],
+            choice=AudienceChoice.parse(draft["audience"]),
+            settings=runtime.settings,
+            now=runtime.now(),
+            attachment=draft.get("attachment"),
+            report_chat_id=status.chat_id,
+            report_message_id=status.message_id,
+        )
+    await reply(update, caller.t("broadcast.sending", count=sent.recipients), edit=True)
+    dialogues.end_dialogue(context, DIALOGUE)
+    follow(
+        context.application,
+        StatusMessage(
+            announcement_id=sent.announcement.id,
+            chat_id=status.chat_id,
+            message_id=status.message_id,
+            language=caller.language,
+            unlinked=[person.name for person in sent.unlinked],
+        ),
+    )
+    return END
+
+
+@admins_only
+async def abort(update: Update, context: Context, caller: Caller) -> int:
+    await reply(update, caller.t("broadcast.cancelled"))
+    return dialogues.end_dialogue(context, DIALOGUE)
+
+
+text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+media_input = (filters.Document.ALL | filters.PHOTO) & filters.ChatType.PRIVATE
+
+# The dialogue mixes typed answers and buttons, so it is tracked per chat and user (see
+# handlers/invites.py); PTB's warning about that combination is expected.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    dialogue = ConversationHandler(
+        entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
+        states={
+            TEXT: [MessageHandler(text_input | media_input, got_text)],
+            ATTACHMENT: [
+                MessageHandler(media_input | text_input, got_attachment),
+                CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
+            ],
+            AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
+            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^bc:fac:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^bc:(send|cancel)$")],
+        },
+        fallbacks=[CommandHandler("abbrechen", abort)],
+        allow_reentry=True,
+    )
+
+HANDLERS: list[BaseHandler[Update, Context, Any]] = [dialogue]
