@@ -1,6 +1,6 @@
 """The composition root: builds the python-telegram-bot Application and registers every handler.
 
-This is the one place that imports `handlers`. The order of HANDLER_MODULES is the order in
+This is the one place that imports `handlers`. The order of `handler_lists()` is the order in
 which python-telegram-bot tries the handlers of group 0: specific commands first, catch-alls last.
 """
 
@@ -45,29 +45,36 @@ from storage.queries.members import current_admins
 
 HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
-HANDLER_MODULES: list[HandlerList] = [
-    groups.HANDLERS,  # the bot added to / removed from a group
-    attendance.HANDLERS,  # answer buttons; 👥 takes the deputy's name as the next text
-    invites.HANDLERS,  # /einladen dialogue (first: its states take text input)
-    meeting_admin.HANDLERS,  # /termin_neu, /termin_verschieben, /termin_absagen dialogue
-    paper_admin.HANDLERS,  # /vorlage_neu, /vorlage_anlage dialogue (takes documents)
-    start.HANDLERS,  # /start, also redeems invitation deep links
-    help.HANDLERS,  # /help
-    meetings.HANDLERS,  # /termine and the meeting view
-    attendance_admin.HANDLERS,  # /teilnahme: who comes, by faction; CSV
-    agenda.HANDLERS,  # /tagesordnung
-    papers.HANDLERS,  # /vorlage and its documents
-    search.HANDLERS,  # /suche
-    calendar.HANDLERS,  # /kalender, /kalender_neu, single-event .ics
-    members.HANDLERS,  # /mitglieder: roles and ending memberships
-    language.HANDLERS,  # /sprache
-    privacy.HANDLERS,  # /meine_daten, /austreten
-    audit.HANDLERS,  # /audit
-    member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
-    broadcast.HANDLERS,  # /rundschreiben dialogue
-    broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
-    fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
-]
+
+def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
+    """Every handler in the order python-telegram-bot tries them (group 0).
+
+    Built for each Application: the dialogues (`handlers()`) keep their state in the handler
+    objects, which two applications in one process must not share.
+    """
+    return [
+        groups.HANDLERS,  # the bot added to / removed from a group
+        attendance.handlers(),  # answer buttons; 👥 takes the deputy's name as the next text
+        invites.handlers(),  # /einladen dialogue (first: its states take text input)
+        meeting_admin.handlers(dialogues),  # /termin_neu, /termin_verschieben, /termin_absagen
+        paper_admin.handlers(dialogues),  # /vorlage_neu, /vorlage_anlage (takes documents)
+        start.HANDLERS,  # /start, also redeems invitation deep links
+        help.HANDLERS,  # /help
+        meetings.HANDLERS,  # /termine and the meeting view
+        attendance_admin.HANDLERS,  # /teilnahme: who comes, by faction; CSV
+        agenda.HANDLERS,  # /tagesordnung
+        papers.HANDLERS,  # /vorlage and its documents
+        search.HANDLERS,  # /suche
+        calendar.HANDLERS,  # /kalender, /kalender_neu, single-event .ics
+        members.HANDLERS,  # /mitglieder: roles and ending memberships
+        language.HANDLERS,  # /sprache
+        privacy.HANDLERS,  # /meine_daten, /austreten
+        audit.HANDLERS,  # /audit
+        member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
+        broadcast.handlers(),  # /rundschreiben dialogue
+        broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
+        fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
+    ]
 
 
 def build_application(runtime: Runtime) -> BotApplication:
@@ -85,7 +92,8 @@ def build_application(runtime: Runtime) -> BotApplication:
         builder = builder.base_file_url(settings.api_base_file_url)
     application = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
-    for handler_list in HANDLER_MODULES:
+    dialogues = admin_dialogue.new_registry(application.bot_data)
+    for handler_list in handler_lists(dialogues):
         application.add_handlers(handler_list)
     application.add_error_handler(errors.on_error)
     # Changes made in the chat notify members (bot/services/notices) and ask for attendance

@@ -6,7 +6,8 @@ and python-telegram-bot gives a message to the first one whose handlers match; a
 (`active`) therefore lets a dialogue match typed input only while it is the current one of
 that chat and user, so a dialogue left open never takes an answer meant for a newer one. Its
 old buttons end it with a short note. The record of the current dialogue lives in memory,
-like python-telegram-bot's own conversation state, and for the same keys.
+like python-telegram-bot's own conversation state, and for the same keys; it belongs to the
+application (`bot_data`), so every Application built in one process has its own.
 """
 
 from __future__ import annotations
@@ -29,7 +30,19 @@ END = ConversationHandler.END
 # inside the change's transaction.
 NOTIFIER_KEY = "council_change_notifier"
 
-_current: dict[tuple[int, int], str] = {}  # (chat id, user id) → the dialogue taking input
+DIALOGUES_KEY = "current_dialogues"
+# (chat id, user id) → the dialogue taking input; one registry per application.
+Registry = dict[tuple[int, int], str]
+
+
+def new_registry(bot_data: dict[Any, Any]) -> Registry:
+    """The application's registry, created with it (bot/app.py) and handed to the filters."""
+    registry: Registry = bot_data.setdefault(DIALOGUES_KEY, {})
+    return registry
+
+
+def _registry(context: Context) -> Registry:
+    return new_registry(context.bot_data)
 
 
 def _key(update: Update) -> tuple[int, int] | None:
@@ -37,24 +50,25 @@ def _key(update: Update) -> tuple[int, int] | None:
     return (chat.id, user.id) if chat is not None and user is not None else None
 
 
-def is_current(update: Update, dialogue: str) -> bool:
+def _is_current(registry: Registry, update: Update, dialogue: str) -> bool:
     key = _key(update)
-    return key is not None and _current.get(key) == dialogue
+    return key is not None and registry.get(key) == dialogue
 
 
 class _Current(filters.UpdateFilter):
     """Matches while `dialogue` is the current dialogue of the update's chat and user."""
 
-    def __init__(self, dialogue: str) -> None:
+    def __init__(self, dialogue: str, registry: Registry) -> None:
         super().__init__(name=f"current dialogue {dialogue}")
         self.dialogue = dialogue
+        self.registry = registry
 
     def filter(self, update: Update) -> bool:
-        return is_current(update, self.dialogue)
+        return _is_current(self.registry, update, self.dialogue)
 
 
-def active(dialogue: str) -> filters.UpdateFilter:
-    return _Current(dialogue)
+def active(dialogue: str, registry: Registry) -> filters.UpdateFilter:
+    return _Current(dialogue, registry)
 
 
 def _user_data(context: Context) -> dict[Any, Any]:
@@ -78,7 +92,7 @@ def begin_dialogue(context: Context, dialogue: str) -> dict[str, Any]:
     """Make `dialogue` the one that takes input, with an empty draft."""
     key = _context_key(context)
     if key is not None:
-        _current[key] = dialogue
+        _registry(context)[key] = dialogue
     fresh = draft(context, dialogue)
     fresh.clear()
     return fresh
@@ -87,8 +101,9 @@ def begin_dialogue(context: Context, dialogue: str) -> dict[str, Any]:
 def end_dialogue(context: Context, dialogue: str) -> int:
     draft(context, dialogue).clear()
     key = _context_key(context)
-    if key is not None and _current.get(key) == dialogue:
-        del _current[key]
+    registry = _registry(context)
+    if key is not None and registry.get(key) == dialogue:
+        del registry[key]
     return END
 
 
@@ -99,7 +114,7 @@ def step(dialogue: str) -> Callable[[GuardedCallback[int]], Callback[int]]:
     def decorate(callback: GuardedCallback[int]) -> Callback[int]:
         @functools.wraps(callback)
         async def current(update: Update, context: Context, caller: Caller) -> int:
-            if not is_current(update, dialogue):
+            if not _is_current(_registry(context), update, dialogue):
                 draft(context, dialogue).clear()
                 await answer_query(update)
                 await reply(update, caller.t("admin_dialogue.replaced"))

@@ -263,16 +263,18 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
 
 text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 
-# Buttons and a typed answer in one dialogue, tracked per chat and user; PTB warns about
-# exactly that combination, which is intended here.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    dialogue = ConversationHandler(
-        entry_points=[CallbackQueryHandler(pressed_by_anyone, pattern=r"^att:")],
-        states={DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
-        fallbacks=[CommandHandler("abbrechen", abort)],
-        allow_reentry=True,
-        name="attendance_deputy",
-    )
 
-HANDLERS: list[BaseHandler[Update, Context, Any]] = [dialogue]
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue, built per application: its state lives in the handler object."""
+    # Buttons and a typed answer in one dialogue, tracked per chat and user; PTB warns about
+    # exactly that combination, which is intended here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        dialogue = ConversationHandler(
+            entry_points=[CallbackQueryHandler(pressed_by_anyone, pattern=r"^att:")],
+            states={DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
+            fallbacks=[CommandHandler("abbrechen", abort)],
+            allow_reentry=True,
+            name="attendance_deputy",
+        )
+    return [dialogue]

@@ -250,24 +250,26 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
 text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 media_input = (filters.Document.ALL | filters.PHOTO) & filters.ChatType.PRIVATE
 
-# The dialogue mixes typed answers and buttons, so it is tracked per chat and user (see
-# handlers/invites.py); PTB's warning about that combination is expected.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    dialogue = ConversationHandler(
-        entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
-        states={
-            TEXT: [MessageHandler(text_input | media_input, got_text)],
-            ATTACHMENT: [
-                MessageHandler(media_input | text_input, got_attachment),
-                CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
-            ],
-            AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
-            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^bc:fac:")],
-            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^bc:(send|cancel)$")],
-        },
-        fallbacks=[CommandHandler("abbrechen", abort)],
-        allow_reentry=True,
-    )
 
-HANDLERS: list[BaseHandler[Update, Context, Any]] = [dialogue]
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue, built per application: its state lives in the handler object."""
+    # The dialogue mixes typed answers and buttons, so it is tracked per chat and user (see
+    # handlers/invites.py); PTB's warning about that combination is expected.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        dialogue = ConversationHandler(
+            entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
+            states={
+                TEXT: [MessageHandler(text_input | media_input, got_text)],
+                ATTACHMENT: [
+                    MessageHandler(media_input | text_input, got_attachment),
+                    CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
+                ],
+                AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
+                FACTION: [CallbackQueryHandler(got_faction, pattern=r"^bc:fac:")],
+                CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^bc:(send|cancel)$")],
+            },
+            fallbacks=[CommandHandler("abbrechen", abort)],
+            allow_reentry=True,
+        )
+    return [dialogue]

@@ -154,24 +154,26 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
 
 text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 
-# The dialogue mixes typed answers and buttons, so it is tracked per chat and user, not per
-# message; PTB warns about exactly that combination, which is intended here.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    dialogue = ConversationHandler(
-        entry_points=[
-            CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
-        ],
-        states={
-            NAME: [MessageHandler(text_input, got_name)],
-            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
-            FUNCTION: [MessageHandler(text_input, got_function)],
-            ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
-            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
-        },
-        fallbacks=[CommandHandler("abbrechen", abort)],
-        allow_reentry=True,
-    )
 
-HANDLERS: list[BaseHandler[Update, Context, Any]] = [dialogue]
+def handlers() -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue, built per application: its state lives in the handler object."""
+    # The dialogue mixes typed answers and buttons, so it is tracked per chat and user, not per
+    # message; PTB warns about exactly that combination, which is intended here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        dialogue = ConversationHandler(
+            entry_points=[
+                CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
+                CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
+            ],
+            states={
+                NAME: [MessageHandler(text_input, got_name)],
+                FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
+                FUNCTION: [MessageHandler(text_input, got_function)],
+                ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
+                CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
+            },
+            fallbacks=[CommandHandler("abbrechen", abort)],
+            allow_reentry=True,
+        )
+    return [dialogue]

@@ -236,64 +236,65 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
     return await dialogue.abort(update, context, caller, NAME)
 
 
-private = filters.ChatType.PRIVATE
-current = dialogue.active(NAME)  # typed input goes to the dialogue begun last
-text_input = filters.TEXT & ~filters.COMMAND & private & current
-buttons_only: MessageHandler[Context, Any] = MessageHandler(
-    text_input, dialogue.use_buttons
-)  # text where a button is due
-
-
 def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
     return CallbackQueryHandler(callback, pattern=pattern)
 
 
-# Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
-# message; python-telegram-bot warns about exactly that combination, which is intended here.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    conversation = ConversationHandler(
-        entry_points=[
-            CommandHandler("termin_neu", begin, filters=private),
-            CommandHandler("termin_verschieben", change.begin_move, filters=private),
-            CommandHandler("termin_absagen", change.begin_cancel, filters=private),
-        ],
-        states={
-            KIND: [_button(got_kind, r"^madm:kind:"), buttons_only],
-            COMMITTEE: [_button(got_committee, r"^madm:org:"), buttons_only],
-            TITLE: [MessageHandler(text_input, got_title)],
-            START: [MessageHandler(text_input, got_start)],
-            END_TIME: [MessageHandler(text_input, got_end)],
-            PLACE: [MessageHandler(text_input, got_place)],
-            PUBLIC: [_button(got_public, r"^madm:public:"), buttons_only],
-            RSVP: [_button(got_rsvp, r"^madm:rsvp:"), buttons_only],
-            CONFIRM_NEW: [_button(confirmed_new, r"^madm:ok$"), buttons_only],
-            PICK: [
-                _button(change.got_pick, r"^madm:pick:"),
-                _button(change.got_page, r"^madm:page:"),
-                buttons_only,
-            ],
-            NEW_START: [MessageHandler(text_input, change.got_new_start)],
-            NEW_END: [
-                MessageHandler(text_input, change.got_new_end),
-                _button(change.keep_duration, r"^madm:end:keep$"),
-            ],
-            NEW_PLACE: [
-                MessageHandler(text_input, change.got_new_place),
-                _button(change.keep_place, r"^madm:place:keep$"),
-            ],
-            CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
-            CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
-        },
-        fallbacks=[
-            CommandHandler("abbrechen", abort, filters=current),
-            _button(abort, r"^madm:abort$"),
-        ],
-        allow_reentry=True,
-    )
+def handlers(registry: dialogue.Registry) -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue, built per application: its state lives in the handler objects."""
+    private = filters.ChatType.PRIVATE
+    current = dialogue.active(NAME, registry)  # typed input goes to the dialogue begun last
+    text_input = filters.TEXT & ~filters.COMMAND & private & current
+    buttons_only: MessageHandler[Context, Any] = MessageHandler(
+        text_input, dialogue.use_buttons
+    )  # text where a button is due
 
-HANDLERS: list[BaseHandler[Update, Context, Any]] = [
-    conversation,
-    # A madm: button no open dialogue waits for: old, or replayed by someone else.
-    CallbackQueryHandler(admins_only(dialogue.stale_button), pattern=r"^madm:"),
-]
+    # Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
+    # message; python-telegram-bot warns about exactly that combination, which is intended here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        conversation = ConversationHandler(
+            entry_points=[
+                CommandHandler("termin_neu", begin, filters=private),
+                CommandHandler("termin_verschieben", change.begin_move, filters=private),
+                CommandHandler("termin_absagen", change.begin_cancel, filters=private),
+            ],
+            states={
+                KIND: [_button(got_kind, r"^madm:kind:"), buttons_only],
+                COMMITTEE: [_button(got_committee, r"^madm:org:"), buttons_only],
+                TITLE: [MessageHandler(text_input, got_title)],
+                START: [MessageHandler(text_input, got_start)],
+                END_TIME: [MessageHandler(text_input, got_end)],
+                PLACE: [MessageHandler(text_input, got_place)],
+                PUBLIC: [_button(got_public, r"^madm:public:"), buttons_only],
+                RSVP: [_button(got_rsvp, r"^madm:rsvp:"), buttons_only],
+                CONFIRM_NEW: [_button(confirmed_new, r"^madm:ok$"), buttons_only],
+                PICK: [
+                    _button(change.got_pick, r"^madm:pick:"),
+                    _button(change.got_page, r"^madm:page:"),
+                    buttons_only,
+                ],
+                NEW_START: [MessageHandler(text_input, change.got_new_start)],
+                NEW_END: [
+                    MessageHandler(text_input, change.got_new_end),
+                    _button(change.keep_duration, r"^madm:end:keep$"),
+                ],
+                NEW_PLACE: [
+                    MessageHandler(text_input, change.got_new_place),
+                    _button(change.keep_place, r"^madm:place:keep$"),
+                ],
+                CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
+                CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
+            },
+            fallbacks=[
+                CommandHandler("abbrechen", abort, filters=current),
+                _button(abort, r"^madm:abort$"),
+            ],
+            allow_reentry=True,
+        )
+
+    return [
+        conversation,
+        # A madm: button no open dialogue waits for: old, or replayed by someone else.
+        CallbackQueryHandler(admins_only(dialogue.stale_button), pattern=r"^madm:"),
+    ]

@@ -217,53 +217,58 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     return DOCUMENT
 
 
-private = filters.ChatType.PRIVATE
-current = dialogue.active(NAME)  # typed input and documents go to the dialogue begun last
-text_input = filters.TEXT & ~filters.COMMAND & private & current
-buttons_only: MessageHandler[Context, Any] = MessageHandler(
-    text_input, dialogue.use_buttons
-)  # text where a button is due
-
-
 def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
     return CallbackQueryHandler(callback, pattern=pattern)
 
 
-# Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
-# message; python-telegram-bot warns about exactly that combination, which is intended here.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    conversation = ConversationHandler(
-        entry_points=[
-            CommandHandler("vorlage_neu", begin, filters=private),
-            CommandHandler("vorlage_anlage", documents.begin_attach, filters=private),
-        ],
-        states={
-            REFERENCE: [MessageHandler(text_input, got_reference)],
-            TITLE: [MessageHandler(text_input, got_title)],
-            TYPE: [_button(got_type, r"^padm:type:"), buttons_only],
-            DATE: [MessageHandler(text_input, got_date), _button(got_today, r"^padm:date:")],
-            ORIGINATOR: [
-                _button(got_originator, r"^padm:orig:"),
-                MessageHandler(text_input, typed_originator),
-            ],
-            PROPOSAL: [MessageHandler(text_input, got_proposal)],
-            CONFIRM: [_button(confirmed, r"^padm:ok$"), buttons_only],
-            DOCUMENT: [
-                MessageHandler(filters.Document.ALL & private & current, documents.got_document),
-                CommandHandler("fertig", documents.done, filters=private & current),
-                MessageHandler(~filters.COMMAND & private & current, documents.not_a_document),
-            ],
-        },
-        fallbacks=[
-            CommandHandler("abbrechen", documents.abort, filters=current),
-            _button(documents.abort, r"^padm:abort$"),
-        ],
-        allow_reentry=True,
-    )
+def handlers(registry: dialogue.Registry) -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue, built per application: its state lives in the handler objects."""
+    private = filters.ChatType.PRIVATE
+    current = dialogue.active(
+        NAME, registry
+    )  # typed input and documents go to the dialogue begun last
+    text_input = filters.TEXT & ~filters.COMMAND & private & current
+    buttons_only: MessageHandler[Context, Any] = MessageHandler(
+        text_input, dialogue.use_buttons
+    )  # text where a button is due
 
-HANDLERS: list[BaseHandler[Update, Context, Any]] = [
-    conversation,
-    # A padm: button no open dialogue waits for: old, or replayed by someone else.
-    CallbackQueryHandler(admins_only(dialogue.stale_button), pattern=r"^padm:"),
-]
+    # Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
+    # message; python-telegram-bot warns about exactly that combination, which is intended here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        conversation = ConversationHandler(
+            entry_points=[
+                CommandHandler("vorlage_neu", begin, filters=private),
+                CommandHandler("vorlage_anlage", documents.begin_attach, filters=private),
+            ],
+            states={
+                REFERENCE: [MessageHandler(text_input, got_reference)],
+                TITLE: [MessageHandler(text_input, got_title)],
+                TYPE: [_button(got_type, r"^padm:type:"), buttons_only],
+                DATE: [MessageHandler(text_input, got_date), _button(got_today, r"^padm:date:")],
+                ORIGINATOR: [
+                    _button(got_originator, r"^padm:orig:"),
+                    MessageHandler(text_input, typed_originator),
+                ],
+                PROPOSAL: [MessageHandler(text_input, got_proposal)],
+                CONFIRM: [_button(confirmed, r"^padm:ok$"), buttons_only],
+                DOCUMENT: [
+                    MessageHandler(
+                        filters.Document.ALL & private & current, documents.got_document
+                    ),
+                    CommandHandler("fertig", documents.done, filters=private & current),
+                    MessageHandler(~filters.COMMAND & private & current, documents.not_a_document),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("abbrechen", documents.abort, filters=current),
+                _button(documents.abort, r"^padm:abort$"),
+            ],
+            allow_reentry=True,
+        )
+
+    return [
+        conversation,
+        # A padm: button no open dialogue waits for: old, or replayed by someone else.
+        CallbackQueryHandler(admins_only(dialogue.stale_button), pattern=r"^padm:"),
+    ]
