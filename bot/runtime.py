@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,12 @@ class Runtime:
         return self.settings.tz
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        """The current time, aware, in the configured time zone.
+
+        Its `.date()` is the local day (memberships start and end by local date); stored
+        timestamps are converted to UTC by the storage layer.
+        """
+        return datetime.now(self.tz)
 
     def today(self) -> date:
         """Today in the configured time zone (memberships start and end by local date)."""

@@ -26,13 +26,10 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
     if meeting is None:
         raise UserError("meetings.not_found")
     messages = split_blocks(meeting_blocks(meeting, caller.language, runtime.tz))
-    references: list[str] = []
-    for item in meeting.agenda_items:
-        if item.paper and item.paper.reference not in references:
-            references.append(item.paper.reference)
+    papers = {item.paper.id: item.paper for item in meeting.agenda_items if item.paper}
     rows: list[list[Button]] = [
-        [(caller.t("meetings.paper_button", reference=ref), f"pap:ref:{ref}")]
-        for ref in references[:MAX_PAPER_BUTTONS]
+        [(caller.t("meetings.paper_button", reference=paper.reference), f"pap:id:{paper.id}")]
+        for paper in list(papers.values())[:MAX_PAPER_BUTTONS]
     ]
     rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
     for number, text in enumerate(messages, start=1):

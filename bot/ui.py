@@ -8,9 +8,14 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
+from telegram.ext import filters
 
 from bot.errors import UserError
 from bot.views.text import MAX_CALLBACK_BYTES, is_url
+
+# Look-ups, settings and anything personal answer in the private chat only: in a group they
+# would show non-public meetings and personal data to everyone there.
+PRIVATE = filters.ChatType.PRIVATE
 
 Button = tuple[str, str]  # (label, callback_data); a value starting with https:// is a URL
 

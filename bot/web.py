@@ -40,7 +40,7 @@ def create_web_app(runtime: Runtime, application: BotApplication) -> Starlette:
             return Response(status_code=403)
         try:
             update = Update.de_json(await request.json(), application.bot)
-        except ValueError:
+        except (ValueError, TypeError, AttributeError, KeyError):  # not JSON, or not an Update
             return Response(status_code=400)
         await application.update_queue.put(update)
         return Response()

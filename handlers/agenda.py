@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from bot.access import Caller, members_only
 from bot.i18n import format_day
 from bot.screens import show_meeting
-from bot.ui import reply
+from bot.ui import PRIVATE, reply
 from storage.models import OrganizationKind
 from storage.queries.council import session_agenda
 from storage.queries.organizations import of_kind
@@ -65,5 +65,5 @@ async def agenda(update: Update, context: Context, caller: Caller) -> None:
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("tagesordnung", agenda),
+    CommandHandler("tagesordnung", agenda, filters=PRIVATE),
 ]

@@ -26,7 +26,7 @@ from bot.services.attendance.overview import (
     csv_file_name,
     overview_csv,
 )
-from bot.ui import Button, answer_query, is_private, parse_callback, reply
+from bot.ui import PRIVATE, Button, answer_query, is_private, parse_callback, reply
 from bot.views.attendance import is_open
 from bot.views.attendance_overview import overview_blocks
 from bot.views.council import meeting_title
@@ -174,7 +174,7 @@ async def meeting_pressed(update: Update, context: Context, caller: Caller) -> N
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("teilnahme", command),
+    CommandHandler("teilnahme", command, filters=PRIVATE),
     CallbackQueryHandler(list_pressed, pattern=r"^tln:(up|past)$"),
     CallbackQueryHandler(meeting_pressed, pattern=r"^tln:(show|open|csv|ask):"),
 ]

@@ -11,7 +11,7 @@ from bot.access import Caller, members_only
 from bot.i18n import t
 from bot.menus import publish_personal_menu
 from bot.services.preferences import set_language
-from bot.ui import answer_query, parse_callback, reply
+from bot.ui import PRIVATE, answer_query, parse_callback, reply
 
 Context = ContextTypes.DEFAULT_TYPE
 LANGUAGE_BUTTON = re.compile(r"lang:(de|en)")
@@ -34,6 +34,6 @@ async def chosen(update: Update, context: Context, caller: Caller) -> None:
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("sprache", choose),
+    CommandHandler("sprache", choose, filters=PRIVATE),
     CallbackQueryHandler(chosen, pattern=r"^lang:"),
 ]

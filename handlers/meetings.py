@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.i18n import format_short
 from bot.screens import show_meeting
-from bot.ui import Button, answer_query, parse_callback, reply
+from bot.ui import PRIVATE, Button, answer_query, parse_callback, reply
 from bot.views.attendance import own_answer_line
 from bot.views.council import meeting_line
 from storage.queries.attendance import answers_of_person
@@ -105,7 +105,7 @@ async def open_meeting(update: Update, context: Context, caller: Caller) -> None
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("termine", list_meetings),
+    CommandHandler("termine", list_meetings, filters=PRIVATE),
     CallbackQueryHandler(turn_page, pattern=r"^mtg:(up|past):"),
     CallbackQueryHandler(open_meeting, pattern=r"^mtg:show:"),
 ]

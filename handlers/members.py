@@ -7,12 +7,14 @@ import re
 from datetime import timedelta
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.access import Caller, admins_only, language_of
 from bot.i18n import escape, format_when, t
 from bot.menus import publish_personal_menu, remove_personal_menu
+from bot.runtime import get_runtime
 from bot.services import members as service
 from bot.services.invites import deep_link, reissue_invite
 from bot.ui import Button, answer_query, parse_callback, reply
@@ -154,9 +156,12 @@ async def _tell(context: Context, person: Person, key: str) -> None:
     """A direct, best-effort note to the person concerned."""
     if person.telegram_user_id is None:
         return
-    language = language_of(person, person.telegram_language, "de")
+    default = get_runtime(context).settings.language
+    language = language_of(person, person.telegram_language, default)
     with contextlib.suppress(TelegramError):
-        await context.bot.send_message(person.telegram_user_id, t(language, key))
+        await context.bot.send_message(
+            person.telegram_user_id, t(language, key), parse_mode=ParseMode.HTML
+        )
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [

@@ -11,11 +11,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
-from bot.ui import answer_query, parse_callback
+from bot.ui import PRIVATE, answer_query, parse_callback
+from storage.queries.council import paper_reference
 from storage.queries.files import file_content
 
 Context = ContextTypes.DEFAULT_TYPE
-PAPER_BUTTON = re.compile(r"pap:ref:([^\s]{1,50})")
+PAPER_BUTTON = re.compile(r"pap:id:(\d{1,12})")
 FILE_BUTTON = re.compile(r"pap:file:(\d{1,12})")
 MAX_REFERENCE_LENGTH = 50
 
@@ -32,7 +33,11 @@ async def paper_command(update: Update, context: Context, caller: Caller) -> Non
 
 @members_only
 async def paper_button(update: Update, context: Context, caller: Caller) -> None:
-    reference = parse_callback(update, PAPER_BUTTON).group(1)
+    paper_id = int(parse_callback(update, PAPER_BUTTON).group(1))
+    async with caller.runtime.sessions() as session:
+        reference = await paper_reference(session, paper_id=paper_id)
+    if reference is None:
+        raise UserError("papers.not_found", reference=paper_id)
     await show_paper(update, caller, reference)
     await answer_query(update)
 
@@ -51,7 +56,7 @@ async def send_file(update: Update, context: Context, caller: Caller) -> None:
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("vorlage", paper_command),
-    CallbackQueryHandler(paper_button, pattern=r"^pap:ref:"),
+    CommandHandler("vorlage", paper_command, filters=PRIVATE),
+    CallbackQueryHandler(paper_button, pattern=r"^pap:id:"),
     CallbackQueryHandler(send_file, pattern=r"^pap:file:"),
 ]

@@ -8,12 +8,14 @@ import json
 import re
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.access import Caller, language_of, members_only
 from bot.i18n import t
 from bot.menus import remove_personal_menu
+from bot.services.members import find_person
 from bot.services.privacy import leave_and_erase, personal_data
 from bot.ui import answer_query, is_private, parse_callback, reply
 from storage.queries.members import active_members
@@ -72,7 +74,8 @@ async def leave_confirmed(update: Update, context: Context, caller: Caller) -> N
     runtime = caller.runtime
     telegram_id = caller.person.telegram_user_id
     async with runtime.sessions.begin() as session:
-        person = await session.merge(caller.person)
+        # Fresh from the database: the caller's copy was read before this update was handled.
+        person = await find_person(session, person_id=caller.person.id)
         name = await leave_and_erase(
             session, person=person, group_key=runtime.settings.group_key, now=runtime.now()
         )
@@ -91,7 +94,9 @@ async def leave_confirmed(update: Update, context: Context, caller: Caller) -> N
         assert admin.telegram_user_id is not None
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(
-                admin.telegram_user_id, t(language, "privacy.admin_notice", name=name)
+                admin.telegram_user_id,
+                t(language, "privacy.admin_notice", name=name),
+                parse_mode=ParseMode.HTML,
             )
 
 

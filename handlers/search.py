@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.access import Caller, members_only
 from bot.errors import UserError
-from bot.ui import Button, answer_query, parse_callback, reply
+from bot.ui import PRIVATE, Button, answer_query, parse_callback, reply
 from bot.views.council import search_hit
 from bot.views.text import MAX_CALLBACK_BYTES
 from storage.models import Paper
@@ -48,7 +48,7 @@ async def _results(update: Update, caller: Caller, text: str, offset: int, *, ed
                 [
                     (
                         caller.t("meetings.paper_button", reference=hit.reference),
-                        f"pap:ref:{hit.reference}",
+                        f"pap:id:{hit.id}",
                     )
                 ]
             )
@@ -83,6 +83,6 @@ async def turn_page(update: Update, context: Context, caller: Caller) -> None:
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("suche", search_command),
+    CommandHandler("suche", search_command, filters=PRIVATE),
     CallbackQueryHandler(turn_page, pattern=r"^srch:"),
 ]

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.access import Caller, members_only
 from bot.services.preferences import set_notices, set_quiet_hours, set_reminder_lead
-from bot.ui import answer_query, parse_callback, reply
+from bot.ui import PRIVATE, answer_query, parse_callback, reply
 from bot.views.preferences import KIND_CODES, Screen, leads_screen, main_screen, quiet_screen
 from storage.models import Person
 
@@ -65,6 +65,6 @@ async def _show(update: Update, screen: Screen) -> None:
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("einstellungen", show_settings),
+    CommandHandler("einstellungen", show_settings, filters=PRIVATE),
     CallbackQueryHandler(pressed, pattern=r"^set:"),
 ]

@@ -17,10 +17,14 @@ SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout for concurrent writers."""
+    """Create the engine; SQLite gets foreign keys and a busy timeout for concurrent writers.
+
+    `hide_parameters`: error messages (and so logs) never show bound values, which include
+    personal data, reply texts and token hashes.
+    """
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
-        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        engine = create_async_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -30,7 +34,7 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(parsed, pool_pre_ping=True)
+    return create_async_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowed, UserError
@@ -129,12 +130,21 @@ async def redeem_invite(
     existing = await person_by_telegram_id(session, telegram_user_id=telegram_user_id)
     if existing is not None and existing.id != person.id:
         raise UserError("invites.account_taken")
+    # Claim the token atomically: of two accounts opening a forwarded link at the same moment,
+    # only the one whose UPDATE finds it still unused gets in.
+    claimed = await session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise UserError("invites.used")
     person.telegram_user_id = telegram_user_id
     person.telegram_username = telegram_username
     person.telegram_language = telegram_language
     person.reachable = True
     person.unreachable_reason = None
-    invite.used_at = now
     await audit.record(
         session, actor=person, action="join", detail=f"{person.name} joined by invitation", at=now
     )

@@ -1,4 +1,8 @@
-"""Membership administration: roles, ending memberships, the member list, start-up admins."""
+"""Membership administration: roles, ending memberships, the member list, start-up admins.
+
+`now` is aware and in the configured time zone (`Runtime.now()`): its date is the local day
+on which a membership starts or ends.
+"""
 
 from __future__ import annotations
 

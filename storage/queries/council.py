@@ -211,6 +211,12 @@ class PaperDetails:
         return self.meetings.get(consultation.meeting_id)
 
 
+async def paper_reference(session: AsyncSession, *, paper_id: int) -> str | None:
+    """The reference of a paper by its id (buttons carry ids: references are free text)."""
+    query = select(Paper.reference).where(Paper.id == paper_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def paper_details(session: AsyncSession, *, reference: str) -> PaperDetails | None:
     paper = await paper_by_reference(session, reference=reference)
     if paper is None:

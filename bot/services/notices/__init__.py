@@ -19,7 +19,7 @@ Kinds of notice (Delivery.kind) and who gets them:
 | agenda_changed | its agenda was published or changed (only what changed) | dates … |
 
 Meeting notices have a button to the meeting (`mtg:show:<id>`), paper notices to the proposal
-(`pap:ref:<reference>`) and documents (`pap:file:<id>`).
+(`pap:id:<paper id>`) and documents (`pap:file:<id>`).
 
 Members get them in their language; a connected group gets the public ones (public meeting,
 public items only, a proposal whose whole Beratungsfolge is public) in the configured language.

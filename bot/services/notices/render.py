@@ -36,7 +36,7 @@ def _fits(data: str) -> bool:
 
 
 def paper_button(paper: Paper, language: str) -> list[Button]:
-    data = f"pap:ref:{paper.reference}"
+    data = f"pap:id:{paper.id}"
     label = t(language, "notices.button_paper", reference=paper.reference)
     return [(label, data)] if _fits(data) else []
 
