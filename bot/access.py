@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.errors import UserError
@@ -80,9 +81,15 @@ async def refuse(update: Update, text: str) -> None:
         alert = visible_text(text)
         if len(alert) > ALERT_LIMIT:
             alert = alert[: ALERT_LIMIT - 1] + "…"
-        await update.callback_query.answer(alert, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+        try:
+            await update.callback_query.answer(alert, show_alert=True)
+            return
+        except BadRequest:
+            # The handler had answered the press already (a press is answered only once),
+            # so the refusal goes to the chat instead.
+            pass
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML)
 
 
 async def refuse_stranger(update: Update, runtime: Runtime) -> None:

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.demo_seed import DemoPeople, seed_demo
+from bot.demo_seed import OTHER_MEMBERS, DemoPeople, seed_demo
 from bot.localapi import ChatMessage, UserDriver, numbered_buttons, render
 from bot.sandbox import Sandbox, sandbox
 
@@ -84,7 +84,11 @@ class DemoChat:
             if button.is_url:
                 print(f"(button {number} opens {button.data})", flush=True)
                 return True
+            answered = len(user.callback_answers)
             await user.press_data(message.message_id, button.data)
+            for answer in user.callback_answers[answered:]:
+                if answer.text:  # what Telegram shows as a pop-up
+                    print(f"(pop-up: {answer.text})", flush=True)
         else:
             await user.send(line)
         self.show(self.new_messages())
@@ -118,7 +122,13 @@ async def run_demo(*, as_admin: bool = False) -> None:
         database_url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
         people = await seed_demo(database_url)
         async with sandbox(database_url, admins=[people.accounts["admin"][0]]) as box:
+            for telegram_id, (first, last) in OTHER_MEMBERS.items():
+                box.api.user(telegram_id, first, last)
             chat = DemoChat(box=box, people=people, persona="admin" if as_admin else "member")
+            for persona in ("member", "admin"):  # both have written to the bot before
+                chat.persona = persona
+                chat.user()
+            chat.persona = "admin" if as_admin else "member"
             print(INTRO.format(who=people.names[chat.persona]), flush=True)
             interactive = sys.stdin.isatty()
             while True:

@@ -38,6 +38,14 @@ ACCOUNTS = {
     "stranger": (4711, "Eva", "Fremd"),
     "new": (4712, "Clara", "Neu"),
 }
+# The other members linked in the example file: their chats exist, so broadcasts and
+# notices reach them in the demo as they would on Telegram.
+OTHER_MEMBERS = {
+    1002: ("Carla", "Controlling"),
+    1004: ("Bernd", "Probe"),
+    1005: ("Jürgen", "Grünwald"),
+}
+
 NAMES = {
     "member": "Anna Beispiel (SPD-Fraktion, Sprecherin)",
     "admin": "Dr. Martin Muster (Sozialdezernent, administrator)",

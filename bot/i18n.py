@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime, format_time
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("de", "en")
@@ -90,7 +91,7 @@ def format_when(moment: datetime, language: str, tz: tzinfo) -> str:
     return t(
         language,
         "format.datetime",
-        date=format_date(local.date(), "full", locale=language),
+        date=babel_format_date(local.date(), "full", locale=language),
         time=format_time(local, "short", tzinfo=tz, locale=language),
     )
 
@@ -101,9 +102,14 @@ def format_clock(moment: datetime, language: str, tz: tzinfo) -> str:
     return t(language, "format.time", time=time)
 
 
+def format_date(day: date, language: str) -> str:
+    """'2. Juni 2021' / 'June 2, 2021' (a document's date: no weekday)."""
+    return str(babel_format_date(day, "long", locale=language))
+
+
 def format_day(day: date, language: str) -> str:
     """'Montag, 5. Juli 2021'."""
-    return str(format_date(day, "full", locale=language))
+    return str(babel_format_date(day, "full", locale=language))
 
 
 def format_short(moment: datetime, language: str, tz: tzinfo) -> str:

@@ -97,6 +97,9 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
                 raise RuntimeError("the HTTP server stopped at start")
             host, port = server.servers[0].sockets[0].getsockname()[:2]
             http_url = f"http://{host}:{port}"
+            if settings.public_url is None:
+                # Feed links in messages point at the address actually bound (port 0 = any).
+                runtime.settings = settings.model_copy(update={"public_url": http_url})
             log.info(
                 "Gremienbot started as @%s (%s), database %s, HTTP %s",
                 application.bot.username,

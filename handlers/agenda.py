@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.access import Caller, members_only
 from bot.i18n import format_day
+from bot.parsing import parse_date
 from bot.screens import show_meeting
 from bot.ui import PRIVATE, reply
 from storage.models import OrganizationKind
@@ -16,16 +17,8 @@ from storage.queries.council import session_agenda
 from storage.queries.organizations import of_kind
 
 Context = ContextTypes.DEFAULT_TYPE
-DAY_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
-
-
-def _parse_day(text: str) -> date | None:
-    for day_format in DAY_FORMATS:
-        try:
-            return datetime.strptime(text, day_format).date()
-        except ValueError:
-            continue
-    return None
+# Starts with a digit: meant as a date (anything else is taken as a committee).
+DATE_LIKE = re.compile(r"\d")
 
 
 @members_only
@@ -39,13 +32,13 @@ async def agenda(update: Update, context: Context, caller: Caller) -> None:
         )
         day = None
         if text and committee is None:
-            day = _parse_day(text)
-            if day is None:
+            if not DATE_LIKE.match(text):
                 names = ", ".join(c.name for c in committees)
                 await reply(
                     update, caller.t("agenda.unknown_committee", text=text, committees=names)
                 )
                 return
+            day = parse_date(text)  # "Den 30.02.2021 gibt es nicht." and the like
         meeting = await session_agenda(
             session,
             now=runtime.now(),

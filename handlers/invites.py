@@ -65,6 +65,7 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
     _draft(context)["name"] = name
     async with caller.runtime.sessions() as session:
         options = await factions(session)
+    _draft(context)["faction_names"] = {org.key: org.name for org in options}
     rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.key}")] for org in options]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
     await reply(update, caller.t("invites.ask_faction", name=name), rows)
@@ -104,7 +105,7 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     text = caller.t(
         "invites.confirm",
         name=draft["name"],
-        faction=draft["faction"] or none,
+        faction=draft.get("faction_names", {}).get(draft["faction"], draft["faction"]) or none,
         function=draft["function"] or none,
         admin=caller.t("invites.answer_yes" if draft["admin"] else "invites.answer_no"),
     )

@@ -113,3 +113,31 @@ def test_database_passwords_are_masked_for_logs() -> None:
 
     shown = display_url("postgresql+asyncpg://gremien:geheim@db.example.org/gremien")
     assert "geheim" not in shown and shown.startswith("postgresql+asyncpg://gremien:***@")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["audit", "--limit", "abc"], "'abc' is not a valid integer"),
+        (["invite"], "Missing argument 'NAME'"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_cli_usage_errors_are_one_sentence(
+    arguments: list[str], expected: str, tmp_path: object
+) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GREMIENBOT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        env=env,
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and expected in line

@@ -5,13 +5,35 @@ Each module of this package contributes commands; they are all attached to `main
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from bot.cli import attendance, broadcast, data, delivery, members, server
-from bot.cli.common import configure_logging
+from bot.cli.common import USAGE_ERROR, configure_logging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Like click.Group, but a usage error (unknown option, missing argument, bad value)
+    prints one sentence and exits with 2, as every other bad value does."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(USAGE_ERROR)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
 def main(verbose: bool) -> None:
     """Gremienbot: the Telegram assistant of the steering group (Lenkungsgruppe)."""

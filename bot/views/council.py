@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 
-from bot.i18n import escape, format_clock, format_day, format_when, t
+from bot.i18n import escape, format_clock, format_date, format_day, format_when, t
 from storage.models import AgendaItem, Meeting, MeetingKind, Paper
 from storage.queries.council import PaperDetails
 
@@ -79,7 +79,7 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
             reference=paper.reference,
             name=paper.name,
             paper_type=paper.paper_type,
-            date=format_day(paper.date, language) if paper.date else "–",
+            date=format_date(paper.date, language) if paper.date else "–",
             originator=paper.originator.name if paper.originator else "–",
         )
     ]

@@ -34,6 +34,7 @@ async def test_personal_link_works_until_rotated_or_membership_ends(
         "Google" in replies[2].text and "Apple" in replies[2].text and "Outlook" in replies[2].text
     )
     first_path = FEED.search(personal).group(1)  # type: ignore[union-attr]
+    assert f"{box.bot.http_url}{first_path}" in personal  # the address actually served
     feed = await _get(box.bot.http_url, first_path)
     assert feed.status_code == 200
     calendar = icalendar.Calendar.from_ical(feed.content)

@@ -35,7 +35,7 @@ async def test_admin_invites_in_chat_and_the_link_works_once(
     await admin.press("SPD-Fraktion")
     await admin.send("Sprecherin")
     await admin.press("Nein")
-    assert "Fraktion: spd" in admin.last.text
+    assert "Fraktion: SPD-Fraktion" in admin.last.text
     await admin.press("Einladung anlegen")
     match = LINK.search(admin.last.text)
     assert match, admin.last.text

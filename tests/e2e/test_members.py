@@ -204,3 +204,17 @@ async def test_group_connected_by_admin_and_left_when_added_by_others(
     await group.send(member, "/meine_daten")
     assert len(group.messages) == before + 1  # only the member is answered …
     assert "nur im privaten Chat" in group.last.text  # … and without personal data
+
+
+async def test_the_last_administrator_cannot_leave_and_is_told_why(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Bernd Verwaltung", 500, admin=True)
+    await start_bot()
+    admin = api.user(500, "Bernd")
+    await admin.send("/austreten")
+    await admin.press("Ja, austreten")
+    assert "mindestens eine Administratorin" in admin.last.text
+    assert "nicht geklappt" not in admin.last.text
+    replies = await admin.send("/help")
+    assert "Für die Verwaltung" in replies[0].text  # still a member and administrator
