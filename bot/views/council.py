@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 
 from bot.i18n import escape, format_clock, format_date, format_day, format_when, t
-from storage.models import AgendaItem, Meeting, MeetingKind, Paper
+from storage.models import AgendaItem, Consultation, Meeting, MeetingKind, Paper
 from storage.queries.council import PaperDetails
 
 Translate = Callable[..., str]
@@ -70,6 +70,30 @@ def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
     ]
 
 
+def consultation_line(
+    details: PaperDetails, consultation: Consultation, language: str, tz: tzinfo
+) -> str:
+    """One step of the Beratungsfolge: committee, date (the meeting's time if known), public
+    or not, role, deciding."""
+    meeting = details.meeting_of(consultation)
+    if meeting is not None:
+        when = format_when(meeting.start, language, tz)
+    elif consultation.date is not None:
+        when = format_day(consultation.date, language)
+    else:
+        when = "–"
+    visibility = "meetings.public" if consultation.public else "meetings.non_public"
+    return t(
+        language,
+        "papers.consultation",
+        organization=consultation.organization.name,
+        when=when,
+        visibility=t(language, visibility),
+        role=consultation.role or "–",
+        authoritative=t(language, "papers.authoritative") if consultation.authoritative else "",
+    )
+
+
 def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
     paper = details.paper
     blocks: list[str] = [
@@ -85,31 +109,7 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
     ]
     if paper.consultations:
         blocks.append(t(language, "papers.consultations_header"))
-        for consultation in paper.consultations:
-            meeting = details.meeting_of(consultation)
-            when = (
-                format_when(meeting.start, language, tz)
-                if meeting
-                else format_day(consultation.date, language)
-                if consultation.date
-                else "–"
-            )
-            blocks.append(
-                t(
-                    language,
-                    "papers.consultation",
-                    organization=consultation.organization.name,
-                    when=when,
-                    visibility=t(
-                        language,
-                        "meetings.public" if consultation.public else "meetings.non_public",
-                    ),
-                    role=consultation.role or "–",
-                    authoritative=t(language, "papers.authoritative")
-                    if consultation.authoritative
-                    else "",
-                )
-            )
+        blocks += [consultation_line(details, c, language, tz) for c in paper.consultations]
     if paper.proposal:
         blocks.append(t(language, "papers.proposal", text=paper.proposal))
     if paper.summary:

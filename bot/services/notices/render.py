@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from bot.i18n import Html, format_day, format_short, format_when, t
 from bot.services.delivery.text import MAX_CALLBACK_DATA
 from bot.services.importer import AgendaChange, AgendaItemInfo, EntityChange, FieldChange
-from bot.views.council import meeting_title
+from bot.views.council import consultation_line, meeting_title
 from storage.models import AgendaItem, File, Meeting, MeetingKind, Paper
 from storage.queries.council import PaperDetails
 
@@ -63,7 +63,7 @@ def _buttons(rows: list[list[Button]], for_group: bool) -> list[list[Button]]:
 def paper_new(details: PaperDetails, language: str, tz: tzinfo, *, for_group: bool) -> Rendered:
     paper = details.paper
     key = "notices.paper_new" if paper.date else "notices.paper_new_undated"
-    lines = [
+    lines: list[str] = [
         t(
             language,
             key,
@@ -75,29 +75,7 @@ def paper_new(details: PaperDetails, language: str, tz: tzinfo, *, for_group: bo
     ]
     if paper.consultations:
         lines.append(t(language, "papers.consultations_header"))
-    for consultation in paper.consultations:
-        meeting = details.meeting_of(consultation)
-        when = (
-            format_when(meeting.start, language, tz)
-            if meeting
-            else format_day(consultation.date, language)
-            if consultation.date
-            else "–"
-        )
-        visibility = "meetings.public" if consultation.public else "meetings.non_public"
-        lines.append(
-            t(
-                language,
-                "papers.consultation",
-                organization=consultation.organization.name,
-                when=when,
-                visibility=t(language, visibility),
-                role=consultation.role or "–",
-                authoritative=t(language, "papers.authoritative")
-                if consultation.authoritative
-                else "",
-            )
-        )
+        lines += [consultation_line(details, c, language, tz) for c in paper.consultations]
     rows = [paper_button(paper, language)]
     rows += [[file_button(file, language)] for file in paper.files[:MAX_FILE_BUTTONS]]
     return "\n".join(lines), _buttons(rows, for_group)
