@@ -42,14 +42,16 @@ from bot.services.delivery.text import MAX_CAPTION, visible_length
 from bot.services.groups import connected_groups
 from bot.ui import Button, answer_query, keyboard, parse_callback, reply
 from handlers import admin_dialogue as dialogues
+from storage.models import OrganizationKind
 from storage.queries.members import factions
+from storage.queries.organizations import by_id
 
 Context = ContextTypes.DEFAULT_TYPE
 TEXT, ATTACHMENT, AUDIENCE, FACTION, CONFIRM = range(5)
 END = ConversationHandler.END
 DIALOGUE = "broadcast"  # its name among the administrators' dialogues (handlers/admin_dialogue)
 AUDIENCE_BUTTON = re.compile(r"bc:aud:(everyone|speakers|administration|faction|group)")
-FACTION_BUTTON = re.compile(r"bc:fac:([a-z0-9_-]{1,40})")
+FACTION_BUTTON = re.compile(r"bc:fac:(\d{1,12})")
 CONFIRM_BUTTON = re.compile(r"bc:(send|cancel)")
 
 
@@ -138,7 +140,7 @@ async def got_audience(update: Update, context: Context, caller: Caller) -> int:
     if choice == "faction":
         async with caller.runtime.sessions() as session:
             options = await factions(session)
-        rows: list[list[Button]] = [[(org.name, f"bc:fac:{org.key}")] for org in options]
+        rows: list[list[Button]] = [[(org.name, f"bc:fac:{org.id}")] for org in options]
         await reply(update, caller.t("broadcast.ask_faction"), rows, edit=True)
         return FACTION
     return await _preview(update, context, caller, AudienceChoice(Audience(choice)))
@@ -146,9 +148,13 @@ async def got_audience(update: Update, context: Context, caller: Caller) -> int:
 
 @dialogues.step(DIALOGUE)
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
-    key = parse_callback(update, FACTION_BUTTON).group(1)
+    faction_id = int(parse_callback(update, FACTION_BUTTON).group(1))
+    async with caller.runtime.sessions() as session:
+        faction = await by_id(session, organization_id=faction_id, kind=OrganizationKind.FACTION)
+    if faction is None:
+        raise UserError("access.bad_button")
     await answer_query(update)
-    return await _preview(update, context, caller, AudienceChoice(Audience.FACTION, key))
+    return await _preview(update, context, caller, AudienceChoice(Audience.FACTION, faction.key))
 
 
 async def _preview(update: Update, context: Context, caller: Caller, choice: AudienceChoice) -> int:

@@ -25,16 +25,19 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, admins_only
+from bot.errors import UserError
 from bot.i18n import format_when
 from bot.services.invites import clean_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
+from storage.models import OrganizationKind
 from storage.queries.members import factions
+from storage.queries.organizations import by_id
 
 Context = ContextTypes.DEFAULT_TYPE
 NAME, FACTION, FUNCTION, ADMIN, CONFIRM = range(5)
 END = ConversationHandler.END
 DRAFT = "invite_draft"
-FACTION_BUTTON = re.compile(r"inv:faction:([a-z0-9_-]{1,40}|-)")
+FACTION_BUTTON = re.compile(r"inv:faction:(\d{1,12}|-)")
 ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
 CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
 MAX_FUNCTION_LENGTH = 200
@@ -65,8 +68,7 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
     _draft(context)["name"] = name
     async with caller.runtime.sessions() as session:
         options = await factions(session)
-    _draft(context)["faction_names"] = {org.key: org.name for org in options}
-    rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.key}")] for org in options]
+    rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.id}")] for org in options]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
     await reply(update, caller.t("invites.ask_faction", name=name), rows)
     return FACTION
@@ -74,9 +76,17 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
 
 @admins_only
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
-    key = parse_callback(update, FACTION_BUTTON).group(1)
+    chosen = parse_callback(update, FACTION_BUTTON).group(1)
     draft = _draft(context)
-    draft["faction"] = None if key == "-" else key
+    draft["faction"] = draft["faction_name"] = None
+    if chosen != "-":
+        async with caller.runtime.sessions() as session:
+            faction = await by_id(
+                session, organization_id=int(chosen), kind=OrganizationKind.FACTION
+            )
+        if faction is None:
+            raise UserError("access.bad_button")
+        draft["faction"], draft["faction_name"] = faction.key, faction.name
     await answer_query(update)
     await reply(update, caller.t("invites.ask_function", name=draft["name"]), edit=True)
     return FUNCTION
@@ -105,7 +115,7 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     text = caller.t(
         "invites.confirm",
         name=draft["name"],
-        faction=draft.get("faction_names", {}).get(draft["faction"], draft["faction"]) or none,
+        faction=draft["faction_name"] or none,
         function=draft["function"] or none,
         admin=caller.t("invites.answer_yes" if draft["admin"] else "invites.answer_no"),
     )

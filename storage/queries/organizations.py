@@ -11,3 +11,11 @@ from storage.models import Organization, OrganizationKind
 async def of_kind(session: AsyncSession, *, kind: OrganizationKind) -> list[Organization]:
     query = select(Organization).where(Organization.kind == kind).order_by(Organization.name)
     return list((await session.execute(query)).scalars())
+
+
+async def by_id(
+    session: AsyncSession, *, organization_id: int, kind: OrganizationKind
+) -> Organization | None:
+    """An organization of `kind` by its id (buttons carry ids: keys may be long)."""
+    organization = await session.get(Organization, organization_id)
+    return organization if organization is not None and organization.kind == kind else None
