@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.access import Caller, members_only
 from bot.errors import UserError
+from bot.i18n import format_short
 from bot.ui import PRIVATE, Button, answer_query, parse_callback, reply
 from bot.views.council import search_hit
 from bot.views.text import MAX_CALLBACK_BYTES
@@ -53,7 +54,9 @@ async def _results(update: Update, caller: Caller, text: str, offset: int, *, ed
                 ]
             )
         else:
-            rows.append([(f"📋 TOP {hit.number}", f"mtg:show:{hit.meeting_id}")])
+            when = format_short(hit.meeting.start, caller.language, runtime.tz)
+            label = caller.t("search.item_button", number=hit.number, when=when)
+            rows.append([(label, f"mtg:show:{hit.meeting_id}")])
     navigation: list[Button] = []
     if page.has_previous:
         navigation.append(
