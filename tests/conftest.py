@@ -75,3 +75,19 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with sessions() as session:
         yield session
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per database leg, so a CI log shows that both ran."""
+    legs: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if report.when != "call" and outcome != "skipped":
+                continue
+            for leg in ("sqlite", "postgresql"):
+                if f"[{leg}" in report.nodeid or f"-{leg}]" in report.nodeid:
+                    counts = legs.setdefault(leg, {})
+                    counts[outcome] = counts.get(outcome, 0) + 1
+    for leg, counts in sorted(legs.items()):
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
+        terminalreporter.write_line(f"database leg {leg}: {summary}")
