@@ -17,7 +17,7 @@ from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Announcement, Delivery, DeliveryStatus, File, GroupChat, Person
+from storage.models import Announcement, Delivery, DeliveryStatus, GroupChat, Person
 
 PENDING = DeliveryStatus.PENDING
 # Rows per INSERT: SQLite allows 32766 bound values per statement; a row binds about 15.
@@ -250,14 +250,6 @@ async def recipients(session: AsyncSession, *, person_ids: Iterable[int]) -> dic
         row.id: Recipient(row.reachable, row.quiet_start, row.quiet_end)
         for row in await session.execute(query)
     }
-
-
-async def file_content(session: AsyncSession, *, file_id: int) -> tuple[str, bytes] | None:
-    """A stored File (Anlage) as (file name, bytes)."""
-    row = (
-        await session.execute(select(File.file_name, File.content).where(File.id == file_id))
-    ).one_or_none()
-    return None if row is None else (row.file_name, row.content)
 
 
 async def announcement_attachment(

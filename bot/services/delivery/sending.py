@@ -16,7 +16,8 @@ from telegram.error import BadRequest
 
 from bot.services.delivery.compose import Outgoing
 from bot.services.delivery.text import MAX_CAPTION, visible_length
-from storage.queries.deliveries import announcement_attachment, file_content
+from storage.queries.deliveries import announcement_attachment
+from storage.queries.files import file_content
 
 JsonDict = dict[str, Any]
 
