@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime, format_time
 
@@ -74,12 +75,21 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _lookup(language: str, key: str) -> str | None:
+    return catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+
+
 def t(language: str, key: str, /, **values: object) -> Html:
     """The catalog text for `key` in `language` (falling back to German), values escaped.
 
     The result is safe HTML, so it can be passed into another `t()` without being escaped.
     """
-    template = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    template = _lookup(language, key)
+    count = values.get("count")
+    if template is None and isinstance(count, int):
+        # Plural forms as sub-keys (`one`, `other`), chosen by the locale's CLDR rule.
+        form = Locale.parse(language).plural_form(count)
+        template = _lookup(language, f"{key}.{form}") or _lookup(language, f"{key}.other")
     if template is None:
         raise KeyError(f"message '{key}' is missing from the catalogs")
     return Html(template.format(**{name: escape(value) for name, value in values.items()}))

@@ -126,7 +126,7 @@ async def test_an_imported_move_asks_yes_and_maybe_again_and_tells_the_admins(
     assert "Ihre Antwort: <b>✅ Zusage</b> – <i>bitte bestätigen</i>" in text_of_anna
     notes = await deliveries(sessions, f"rsvp-moved:{nord.id}:")
     assert sorted(n.chat_id for n in notes) == [1001, 1002]  # the administrators
-    assert "2 Mitglied(er) mit Zusage oder Vielleicht" in notes[0].payload["text"]
+    assert "2 Mitglieder mit Zusage oder Vielleicht wurden" in notes[0].payload["text"]
     assert notes[0].payload["buttons"] == [
         [{"text": "📋 Teilnahme ansehen", "callback_data": f"tln:open:{nord.id}"}]
     ]

@@ -47,3 +47,11 @@ def test_translated_text_nests_without_double_escaping() -> None:
     inner = t("de", "meetings.item_non_public")
     outer = t("de", "meetings.agenda_item", number="5", name="A & B", non_public=inner, paper="")
     assert outer == "<b>TOP 5</b> A &amp; B 🔒 <i>(nicht öffentlich)</i>"
+
+
+def test_plural_forms_follow_the_count() -> None:
+    one = t("de", "attendance.overview.waiting", count=1)
+    many = t("de", "attendance.overview.waiting", count=3)
+    assert "hat 1 Mitglied noch nicht" in one
+    assert "haben 3 Mitglieder noch nicht" in many
+    assert "1 member has not" in t("en", "attendance.overview.waiting", count=1)

@@ -270,7 +270,7 @@ async def test_moving_and_cancelling_notify_the_right_members(
     await users[ANNA].wait_for(moved)
     await users[BERND].wait_for(moved)
     note = await users[ADMIN].wait_for(lambda m: "Verschoben:" in (m.text or ""))
-    assert "2 Mitglied(er) mit Zusage oder Vielleicht" in (note.text or "")
+    assert "2 Mitglieder mit Zusage oder Vielleicht wurden" in (note.text or "")
     await users[ANNA].press("Zusage")  # on the new request: confirmed
     replies = await users[ADMIN].press("Teilnahme ansehen")
     overview = replies[-1].text or ""
