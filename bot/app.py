@@ -98,8 +98,8 @@ def build_application(runtime: Runtime) -> BotApplication:
     application.add_error_handler(errors.on_error)
     # Changes made in the chat notify members (bot/services/notices) and ask for attendance
     # (bot/services/attendance), inside the change's transaction.
-    application.bot_data[admin_dialogue.NOTIFIER_KEY] = combine_notifiers(
-        [change_notifier(settings), attendance_notifier(settings)]
+    application.bot_data[admin_dialogue.NOTIFIER_KEY] = lambda actor_id: combine_notifiers(
+        [change_notifier(settings, skip_person_id=actor_id), attendance_notifier(settings)]
     )
     schedule_jobs(application)  # reminders, broadcast status messages (bot/jobs.py)
     return application

@@ -25,9 +25,9 @@ from bot.ui import Button, answer_query, reply
 
 Context = ContextTypes.DEFAULT_TYPE
 END = ConversationHandler.END
-# The hook for the notification service: `application.bot_data[NOTIFIER_KEY] = notifier`
-# (the importer's Notifier type) makes every change made in these dialogues notify members,
-# inside the change's transaction.
+# The hook for the notification service: `application.bot_data[NOTIFIER_KEY]` holds a factory
+# that makes the importer's Notifier for an acting person, so every change made in these
+# dialogues notifies members (but not the actor), inside the change's transaction.
 NOTIFIER_KEY = "council_change_notifier"
 
 DIALOGUES_KEY = "current_dialogues"
@@ -178,6 +178,11 @@ async def stale_button(update: Update, context: Context, caller: Caller) -> None
     await answer_query(update, caller.t("access.bad_button"), alert=True)
 
 
-def change_notifier(context: Context) -> Notifier | None:
-    notifier: Notifier | None = context.bot_data.get(NOTIFIER_KEY)
-    return notifier
+NotifierFactory = Callable[[int | None], Notifier]
+
+
+def change_notifier(context: Context, caller: Caller) -> Notifier | None:
+    """The notifier for a change made by `caller`: members are told, the caller is not (they
+    made the change and see its result in the dialogue)."""
+    factory: NotifierFactory | None = context.bot_data.get(NOTIFIER_KEY)
+    return factory(caller.person.id) if factory is not None else None

@@ -217,7 +217,7 @@ async def confirmed_new(update: Update, context: Context, caller: Caller) -> int
             rsvp=draft["rsvp"],
             now=runtime.now(),
             tz=runtime.tz,
-            notifier=dialogue.change_notifier(context),
+            notifier=dialogue.change_notifier(context, caller),
         )
     meeting = created.item
     await answer_query(update)

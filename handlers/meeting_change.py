@@ -218,7 +218,7 @@ async def confirmed_move(update: Update, context: Context, caller: Caller) -> in
             location=draft["location"],
             now=runtime.now(),
             tz=runtime.tz,
-            notifier=dialogue.change_notifier(context),
+            notifier=dialogue.change_notifier(context, caller),
         )
     return await _done(update, context, caller, "meeting_admin.moved", moved.item)
 
@@ -234,6 +234,6 @@ async def confirmed_cancel(update: Update, context: Context, caller: Caller) -> 
             meeting_id=draft["meeting_id"],
             now=runtime.now(),
             tz=runtime.tz,
-            notifier=dialogue.change_notifier(context),
+            notifier=dialogue.change_notifier(context, caller),
         )
     return await _done(update, context, caller, "meeting_admin.cancelled", cancelled.item)

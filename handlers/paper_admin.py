@@ -207,7 +207,7 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
             originator_key=originator.key if originator else None,
             proposal=draft["proposal"],
             now=runtime.now(),
-            notifier=dialogue.change_notifier(context),
+            notifier=dialogue.change_notifier(context, caller),
         )
     draft.clear()
     draft.update(paper_id=published.item.id, reference=published.item.reference, attached=0)

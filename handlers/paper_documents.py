@@ -62,7 +62,7 @@ async def got_document(update: Update, context: Context, caller: Caller) -> int:
             mime_type=document.mime_type,
             content=content,
             now=runtime.now(),
-            notifier=dialogue.change_notifier(context),
+            notifier=dialogue.change_notifier(context, caller),
         )
     draft["attached"] += 1
     text = caller.t(

@@ -211,6 +211,7 @@ async def test_a_meeting_moved_in_the_chat_is_announced(
     await set_person(sessions, ANNA, quiet_start=None, quiet_end=None)
     await start_bot()
     martin, anna = api.user(MARTIN, "Martin"), api.user(ANNA, "Anna")
+    carla = api.user(CARLA, "Carla")
     await martin.send("/termin_verschieben")
     await martin.press("Sozialausschuss: Sitzung")
     await martin.send("23.3.2027 15:00")
@@ -222,3 +223,6 @@ async def test_a_meeting_moved_in_the_chat_is_announced(
         notice.text
     )
     assert notice.buttons[0][0].data.startswith("mtg:show:")
+    await carla.wait_for(lambda message: "Termin verlegt" in message.text)  # the other admin
+    await api.settle()
+    assert not any("Termin verlegt" in message.text for message in martin.messages)
