@@ -54,8 +54,10 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
     """
     return [
         groups.HANDLERS,  # the bot added to / removed from a group
-        attendance.handlers(),  # answer buttons; 👥 takes the deputy's name as the next text
-        invites.handlers(),  # /einladen dialogue (first: its states take text input)
+        attendance.handlers(
+            dialogues
+        ),  # answer buttons; 👥 takes the deputy's name as the next text
+        invites.handlers(dialogues),  # /einladen dialogue (first: its states take text input)
         meeting_admin.handlers(dialogues),  # /termin_neu, /termin_verschieben, /termin_absagen
         paper_admin.handlers(dialogues),  # /vorlage_neu, /vorlage_anlage (takes documents)
         start.HANDLERS,  # /start, also redeems invitation deep links
@@ -71,7 +73,7 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         privacy.HANDLERS,  # /meine_daten, /austreten
         audit.HANDLERS,  # /audit
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
-        broadcast.handlers(),  # /rundschreiben dialogue
+        broadcast.handlers(dialogues),  # /rundschreiben dialogue
         broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]

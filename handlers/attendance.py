@@ -50,14 +50,22 @@ from bot.views.attendance import (
     request_text,
 )
 from bot.views.council import meeting_title
+from handlers import admin_dialogue as dialogues
 from storage.models import AttendanceStatus, Meeting
 from storage.queries.attendance import answer_of, fresh_meeting
 
 Context = ContextTypes.DEFAULT_TYPE
 DEPUTY_NAME = 0
+DIALOGUE = "deputy"
 END = ConversationHandler.END
 PENDING = "attendance_deputy"  # user_data: what the typed name is for
 DEPUTY_TIMEOUT_SECONDS = 15 * 60  # how long a typed name is taken after 👥
+
+
+def _finish(context: Context) -> None:
+    """The deputy question is over: forget it, and typed text goes elsewhere again."""
+    _pending(context).clear()
+    dialogues.end_dialogue(context, DIALOGUE)
 
 
 def _pending(context: Context) -> dict[str, Any]:
@@ -187,6 +195,7 @@ async def pressed_by_anyone(update: Update, context: Context) -> int | None:
 async def _ask_deputy(update: Update, context: Context, caller: Caller, meeting: Meeting) -> int:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
+    dialogues.begin_dialogue(context, DIALOGUE)  # typed text is the name now
     _pending(context).update(
         meeting_id=meeting.id,
         sequence=meeting.sequence,
@@ -210,7 +219,7 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
         await reply(update, caller.t("fallback.unknown_command"))
         return END
     if runtime.now().timestamp() - pending["asked_at"] > DEPUTY_TIMEOUT_SECONDS:
-        _pending(context).clear()
+        _finish(context)
         await reply(update, caller.t("attendance.deputy_expired"))
         return END
     message = update.effective_message
@@ -227,14 +236,14 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
                 settings=runtime.settings,
             )
     except AnswerRefused as refused:
-        _pending(context).clear()
+        _finish(context)
         await reply(update, refused.render(caller.language))
         await _redraw_message(
             context, caller, pending["chat_id"], pending["message_id"], refused.meeting_id
         )
         return END
     # A bad name raised UserError above: the guard showed why and the question stays open.
-    _pending(context).clear()
+    _finish(context)
     answer = Html(answer_label(answered.attendance, caller.language))
     await reply(
         update,
@@ -249,7 +258,7 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
 @members_only
 async def abort(update: Update, context: Context, caller: Caller) -> int:
     pending = dict(_pending(context))
-    _pending(context).clear()
+    _finish(context)
     answer = caller.t("attendance.no_answer")
     if pending:
         async with caller.runtime.sessions() as session:
@@ -261,11 +270,15 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
     return END
 
 
-text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-
-
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
+def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue, built per application: its state lives in the handler object."""
+    # Typed text is the deputy's name only while this question is the chat's current dialogue.
+    text_input = (
+        filters.TEXT
+        & ~filters.COMMAND
+        & filters.ChatType.PRIVATE
+        & dialogues.active(DIALOGUE, registry)
+    )
     # Buttons and a typed answer in one dialogue, tracked per chat and user; PTB warns about
     # exactly that combination, which is intended here.
     with warnings.catch_warnings():

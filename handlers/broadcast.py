@@ -253,12 +253,15 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
     return dialogues.end_dialogue(context, DIALOGUE)
 
 
-text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 media_input = (filters.Document.ALL | filters.PHOTO) & filters.ChatType.PRIVATE
 
 
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
+def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue, built per application: its state lives in the handler object."""
+    # Typed text and media go to this dialogue only while it is the chat's current one.
+    current = dialogues.active(DIALOGUE, registry)
+    text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & current
+    media = media_input & current
     # The dialogue mixes typed answers and buttons, so it is tracked per chat and user (see
     # handlers/invites.py); PTB's warning about that combination is expected.
     with warnings.catch_warnings():
@@ -266,9 +269,9 @@ def handlers() -> list[BaseHandler[Update, Context, Any]]:
         dialogue = ConversationHandler(
             entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
             states={
-                TEXT: [MessageHandler(text_input | media_input, got_text)],
+                TEXT: [MessageHandler(text_input | media, got_text)],
                 ATTACHMENT: [
-                    MessageHandler(media_input | text_input, got_attachment),
+                    MessageHandler(media | text_input, got_attachment),
                     CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
                 ],
                 AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],

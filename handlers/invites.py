@@ -29,6 +29,7 @@ from bot.errors import UserError
 from bot.i18n import format_when
 from bot.services.invites import clean_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
+from handlers import admin_dialogue as dialogues
 from storage.models import OrganizationKind
 from storage.queries.members import factions
 from storage.queries.organizations import by_id
@@ -37,6 +38,7 @@ Context = ContextTypes.DEFAULT_TYPE
 NAME, FACTION, FUNCTION, ADMIN, CONFIRM = range(5)
 END = ConversationHandler.END
 DRAFT = "invite_draft"
+DIALOGUE = "invitation"
 FACTION_BUTTON = re.compile(r"inv:faction:(\d{1,12}|-)")
 ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
 CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
@@ -56,6 +58,7 @@ def _text(update: Update) -> str:
 
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
+    dialogues.begin_dialogue(context, DIALOGUE)  # typed text belongs to this dialogue now
     _draft(context).clear()
     await answer_query(update)
     await reply(update, caller.t("invites.ask_name"))
@@ -133,7 +136,7 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
         draft.clear()
         await answer_query(update)
         await reply(update, caller.t("invites.cancelled"), edit=True)
-        return END
+        return dialogues.end_dialogue(context, DIALOGUE)
     runtime = caller.runtime
     async with runtime.sessions.begin() as session:
         invite = await create_invite(
@@ -153,21 +156,25 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     expires = format_when(invite.expires_at, caller.language, runtime.tz)
     text = caller.t("invites.created", name=invite.person.name, expires=expires, link=link)
     await reply(update, text, edit=True)
-    return END
+    return dialogues.end_dialogue(context, DIALOGUE)
 
 
 @admins_only
 async def abort(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).clear()
     await reply(update, caller.t("invites.cancelled"))
-    return END
+    return dialogues.end_dialogue(context, DIALOGUE)
 
 
-text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-
-
-def handlers() -> list[BaseHandler[Update, Context, Any]]:
+def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue, built per application: its state lives in the handler object."""
+    # Typed answers go to this dialogue only while it is the chat's current one.
+    text_input = (
+        filters.TEXT
+        & ~filters.COMMAND
+        & filters.ChatType.PRIVATE
+        & dialogues.active(DIALOGUE, registry)
+    )
     # The dialogue mixes typed answers and buttons, so it is tracked per chat and user, not per
     # message; PTB warns about exactly that combination, which is intended here.
     with warnings.catch_warnings():

@@ -136,3 +136,19 @@ async def test_cli_invite_prints_a_link_that_works(
     _, stderr = await process.communicate()
     assert process.returncode == 2
     assert "Die Fraktion „afd“ gibt es nicht." in stderr.decode()
+
+
+async def test_typed_text_goes_to_the_dialogue_begun_last(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Bernd Verwaltung", 500, admin=True)
+    await start_bot()
+    admin = api.user(500, "Bernd")
+    await admin.send("/einladen")  # left open at its first question
+    await admin.send("/rundschreiben")
+    replies = await admin.send("Liebe Mitglieder, die Präsentationen sind verschoben.")
+    assert replies, admin.describe()
+    assert not any("Zu welcher Fraktion" in reply.text for reply in replies)
+    await admin.send("/einladen")  # begun again: now names go to it
+    replies = await admin.send("Clara Neu")
+    assert "Zu welcher Fraktion gehört Clara Neu?" in replies[-1].text
