@@ -18,11 +18,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import t
+from bot.i18n import person_language, t
 from bot.runtime import BotApplication, Runtime, get_runtime
 from bot.services.broadcast import unlinked_names
 from bot.services.delivery import DeliveryReport, delivery_report, render_report
-from bot.services.notices.recipients import person_language
 from storage.models import Announcement, Person
 from storage.queries.broadcasts import reports_in_progress
 

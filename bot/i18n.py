@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from babel import Locale
@@ -67,6 +67,18 @@ def normalize_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str
         if base in LANGUAGES:
             return base
     return default
+
+
+class SpeaksLanguages(Protocol):
+    """A person as far as their language goes (storage.models.Person)."""
+
+    language: str | None  # their own choice (/sprache)
+    telegram_language: str | None  # what Telegram reported
+
+
+def person_language(person: SpeaksLanguages, default: str) -> str:
+    """The member's own choice, else their Telegram language, else the configured default."""
+    return person.language or normalize_language(person.telegram_language, default)
 
 
 def escape(value: object) -> str:

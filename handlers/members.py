@@ -11,8 +11,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.access import Caller, admins_only, language_of
-from bot.i18n import escape, format_when, t
+from bot.access import Caller, admins_only
+from bot.i18n import escape, format_when, person_language, t
 from bot.menus import publish_personal_menu, remove_personal_menu
 from bot.runtime import get_runtime
 from bot.services import members as service
@@ -148,7 +148,7 @@ async def member_action(update: Update, context: Context, caller: Caller) -> Non
         await _show_detail(update, caller, person)
         own = "members.you_are_admin" if person.is_admin else "members.you_are_no_admin"
         await _tell(context, person, own)
-        language = language_of(person, person.telegram_language, runtime.settings.language)
+        language = person_language(person, runtime.settings.language)
         await publish_personal_menu(context.bot, person, language)
 
 
@@ -157,7 +157,7 @@ async def _tell(context: Context, person: Person, key: str) -> None:
     if person.telegram_user_id is None:
         return
     default = get_runtime(context).settings.language
-    language = language_of(person, person.telegram_language, default)
+    language = person_language(person, default)
     with contextlib.suppress(TelegramError):
         await context.bot.send_message(
             person.telegram_user_id, t(language, key), parse_mode=ParseMode.HTML

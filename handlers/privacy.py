@@ -12,8 +12,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.access import Caller, language_of, members_only
-from bot.i18n import t
+from bot.access import Caller, members_only
+from bot.i18n import person_language, t
 from bot.menus import remove_personal_menu
 from bot.services.members import find_person
 from bot.services.privacy import leave_and_erase, personal_data
@@ -90,7 +90,7 @@ async def leave_confirmed(update: Update, context: Context, caller: Caller) -> N
     if telegram_id:
         await remove_personal_menu(context.bot, telegram_id)
     for admin in admins:
-        language = language_of(admin, admin.telegram_language, runtime.settings.language)
+        language = person_language(admin, runtime.settings.language)
         assert admin.telegram_user_id is not None
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(

@@ -20,7 +20,7 @@ from bot.services.calendar import (
     public_feed_url,
     revoke_calendar_secret,
 )
-from bot.services.calendar.secrets import hash_secret
+from bot.services.invites import hash_token
 from storage.models import AgendaItem, Meeting, Membership, Person
 from tests.calendar_ics import events_by_uid, parse_both, properties
 from tests.calendar_samples import BOT, SECRET_WORD, berlin, build_sample, settings
@@ -127,7 +127,7 @@ async def test_secret_is_stored_only_as_hash_and_rotation_revokes(sessions: Sess
     async with sessions() as session:
         stored = await session.get(Person, sample.anna.id)
         assert stored is not None
-        assert stored.calendar_secret_hash == hash_secret(first) != first
+        assert stored.calendar_secret_hash == hash_token(first) != first
     second = await _issue(sessions, sample.anna)
     assert second != first
     assert await _personal(sessions, first) is None

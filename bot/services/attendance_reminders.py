@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import person_language, t
 from bot.services.attendance.overview import build_overview
-from bot.services.attendance.requests import OVERVIEW_BUTTON, language_of
+from bot.services.attendance.requests import OVERVIEW_BUTTON
 from bot.services.outbox import Notice, enqueue_many
 from bot.views.attendance import request_buttons, request_text
 from bot.views.attendance_overview import summary_text
@@ -48,7 +48,7 @@ async def remind_unanswered(session: AsyncSession, *, now: datetime, settings: S
                 or person.id in recently_asked
             ):
                 continue
-            language = language_of(person, settings)
+            language = person_language(person, settings.language)
             notices.append(
                 Notice(
                     event_key=f"rsvp-remind:{meeting.id}:{meeting.sequence}",
@@ -78,7 +78,7 @@ async def summarize_for_admins(session: AsyncSession, *, now: datetime, settings
             person = member.person
             if not person.is_admin or person.telegram_user_id is None:
                 continue
-            language = language_of(person, settings)
+            language = person_language(person, settings.language)
             label = t(language, "attendance.admin.open_overview")
             notices.append(
                 Notice(

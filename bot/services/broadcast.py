@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.i18n import Html, t
+from bot.i18n import Html, person_language, t
 from bot.services.delivery.text import visible_length, visible_text
 from bot.services.members import require_admin
-from bot.services.notices.recipients import Reader, group_readers, person_language
+from bot.services.notices.recipients import Reader, group_readers
 from bot.services.outbox import Document, Notice, enqueue_many
 from storage.models import Announcement, Person
 from storage.queries import audit

@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.i18n import Html, format_short, t
+from bot.i18n import Html, format_short, person_language, t
 from bot.services.broadcast import MAX_BODY, excerpt
 from bot.services.delivery.text import visible_length
-from bot.services.notices.recipients import person_language
 from bot.services.outbox import Notice, enqueue_many
 from storage.models import Person
 from storage.queries.broadcasts import announcement_of_message

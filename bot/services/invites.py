@@ -22,6 +22,7 @@ MAX_NAME_LENGTH = 100
 
 
 def hash_token(token: str) -> str:
+    """What is stored of a bearer token (invitations, calendar feed secrets): never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

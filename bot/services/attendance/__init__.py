@@ -42,7 +42,6 @@ from bot.services.attendance.changes import (
 from bot.services.attendance.requests import (
     OVERVIEW_BUTTON,
     ask_open_meetings,
-    language_of,
     request_key,
     send_requests,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "clean_deputy_name",
     "combine_notifiers",
     "current_answer",
-    "language_of",
     "meeting_cancelled",
     "meeting_moved",
     "notify_attendance",

@@ -17,11 +17,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.i18n import Html, format_when, t
+from bot.i18n import Html, format_when, person_language, t
 from bot.services.attendance.requests import (
     admin_notes,
     current_members,
-    language_of,
     request_key,
     request_notice,
     send_requests,
@@ -110,7 +109,7 @@ async def meeting_cancelled(
         if person is None:
             continue
         assert person.telegram_user_id is not None
-        language = language_of(person, settings)
+        language = person_language(person, settings.language)
         notices.append(
             Notice(
                 event_key=f"rsvp-cancelled:{meeting.id}:{meeting.sequence}",

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.i18n import normalize_language, t
+from bot.i18n import person_language, t
 from bot.services.members import require_admin
 from bot.services.outbox import Notice, enqueue_many
 from bot.views.attendance import RequestKind, is_open, request_buttons, request_text
@@ -24,10 +24,6 @@ from storage.queries.members import active_members
 
 OVERVIEW_BUTTON = "tln:open:{meeting_id}"  # handlers/attendance_admin.py
 OPEN_MEETINGS_LIMIT = 100
-
-
-def language_of(person: Person, settings: Settings) -> str:
-    return person.language or normalize_language(person.telegram_language, settings.language)
 
 
 async def current_members(
@@ -57,7 +53,7 @@ def request_notice(
     old_start: datetime | None = None,
 ) -> Notice:
     assert person.telegram_user_id is not None
-    language = language_of(person, settings)
+    language = person_language(person, settings.language)
     return Notice(
         event_key=event_key,
         chat_id=person.telegram_user_id,
@@ -118,7 +114,7 @@ async def admin_notes(
         if not person.is_admin:
             continue
         assert person.telegram_user_id is not None
-        language = language_of(person, settings)
+        language = person_language(person, settings.language)
         label = t(language, "attendance.admin.open_overview")
         notices.append(
             Notice(

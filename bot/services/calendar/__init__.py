@@ -7,7 +7,6 @@ from bot.services.calendar.feeds import (
     committee_feed,
     meeting_ics,
     member_by_secret,
-    person_language,
     personal_feed,
     public_feed,
 )
@@ -21,7 +20,6 @@ from bot.services.calendar.render import (
 )
 from bot.services.calendar.secrets import (
     committee_feed_url,
-    hash_secret,
     issue_calendar_secret,
     personal_feed_urls,
     public_feed_url,
@@ -37,13 +35,11 @@ __all__ = [
     "classic_vtimezone",
     "committee_feed",
     "committee_feed_url",
-    "hash_secret",
     "issue_calendar_secret",
     "meeting_ics",
     "meeting_link",
     "meeting_uid",
     "member_by_secret",
-    "person_language",
     "personal_feed",
     "personal_feed_urls",
     "public_feed",

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.i18n import normalize_language
+from bot.i18n import person_language
 from bot.services.calendar.cache import FeedCache, version_of
 from bot.services.calendar.render import (
     RenderOptions,
@@ -25,7 +25,7 @@ from bot.services.calendar.render import (
     render_single_event,
     text,
 )
-from bot.services.calendar.secrets import hash_secret
+from bot.services.invites import hash_token
 from storage.models import Attendance, Meeting, Person
 from storage.queries import calendar as queries
 from storage.queries.calendar import AgendaLine
@@ -60,11 +60,6 @@ def _feed(
         last_modified=max(stamps) if stamps else None,
         personal=personal,
     )
-
-
-def person_language(person: Person, settings: Settings) -> str:
-    """The member's chosen language, else their Telegram language, else the default."""
-    return person.language or normalize_language(person.telegram_language, settings.language)
 
 
 async def public_feed(
@@ -141,7 +136,7 @@ async def member_by_secret(
     """The current member this feed secret belongs to; None if unknown, rotated or ended."""
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
-    secret_hash = hash_secret(secret)
+    secret_hash = hash_token(secret)
     person = await queries.member_by_calendar_secret_hash(
         session, secret_hash=secret_hash, group_key=settings.group_key, today=today
     )
@@ -170,7 +165,7 @@ async def personal_feed(
     person = await member_by_secret(session, settings=settings, secret=secret, today=today)
     if person is None:
         return None
-    language = person_language(person, settings)
+    language = person_language(person, settings.language)
     options = RenderOptions(tz=settings.tz, language=language, bot_username=bot_username)
     title = text(language, "calendar.name_personal", person=person.name)
     attendances = await queries.attendances_of(session, person_id=person.id)

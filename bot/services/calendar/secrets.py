@@ -7,23 +7,19 @@ never compared character by character against stored values.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.errors import UserError
+from bot.services.invites import hash_token
 from storage.models import Person
 
 # 32 random bytes → 43 characters of A-Za-z0-9_-.
 SECRET_BYTES = 32
 FEED_PATH = "/calendar"
 PUBLIC_FEED_NAME = "public"
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def _own_row(session: AsyncSession, person: Person) -> Person:
@@ -42,7 +38,7 @@ async def issue_calendar_secret(session: AsyncSession, *, person: Person) -> str
     """
     row = await _own_row(session, person)
     secret = secrets.token_urlsafe(SECRET_BYTES)
-    row.calendar_secret_hash = person.calendar_secret_hash = hash_secret(secret)
+    row.calendar_secret_hash = person.calendar_secret_hash = hash_token(secret)
     await session.flush()
     return secret
 

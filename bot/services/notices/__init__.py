@@ -32,7 +32,6 @@ from bot.services.notices.recipients import (
     Reader,
     group_readers,
     member_readers,
-    person_language,
 )
 
 __all__ = [
@@ -42,5 +41,4 @@ __all__ = [
     "group_readers",
     "member_readers",
     "notify_changes",
-    "person_language",
 ]

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import normalize_language
+from bot.i18n import person_language
 from bot.services.groups import connected_groups
 from storage.models import Person
 from storage.queries.members import active_members
@@ -21,11 +21,6 @@ class Preference(StrEnum):
     PAPERS = "papers"  # new and changed proposals (Vorlagen)
     MEETINGS = "meetings"  # dates and changes: new, moved, cancelled meetings, agendas
     REMINDERS = "reminders"  # reminders before a meeting
-
-
-def person_language(person: Person, default: str) -> str:
-    """The member's own choice, else their Telegram language, else the configured default."""
-    return person.language or normalize_language(person.telegram_language, default)
 
 
 @dataclass(frozen=True)
