@@ -4,12 +4,15 @@ notification hook, and the cleaning of typed text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.services.importer import ImportReport, Notifier
+from storage.models import Person
+from storage.queries import audit
 
 T = TypeVar("T")
 
@@ -35,6 +38,24 @@ async def notify(session: AsyncSession, report: ImportReport, notifier: Notifier
     transaction and writes the outbox rows; without one nobody is told."""
     if notifier is not None and not report.is_empty:
         report.notified = await notifier(session, report)
+
+
+async def finish(
+    session: AsyncSession,
+    report: ImportReport,
+    item: T,
+    *,
+    actor: Person | None,
+    action: str,
+    detail: str,
+    data: dict[str, Any],
+    now: datetime,
+    notifier: Notifier | None,
+) -> AdminChange[T]:
+    """The end of every administration change: the audit entry, the notices, the result."""
+    await audit.record(session, actor=actor, action=action, detail=detail, data=data, at=now)
+    await notify(session, report, notifier)
+    return AdminChange(item, report)
 
 
 def clean_line(value: str, *, limit: int, empty_key: str, long_key: str) -> str:

@@ -18,8 +18,8 @@ from bot.services.council_admin.common import (
     AdminChange,
     clean_line,
     clean_optional_line,
+    finish,
     new_report,
-    notify,
 )
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
 from bot.services.importer.apply import SEQUENCE_FIELDS
@@ -27,7 +27,6 @@ from bot.services.importer.diff import assign
 from bot.services.importer.report import MEETING, show_value
 from bot.services.members import require_admin
 from storage.models import Meeting, MeetingKind, Organization, OrganizationKind, Person
-from storage.queries import audit
 from storage.queries.council import meeting_by_id
 from storage.queries.council_admin import meeting_keys_with_prefix
 from storage.queries.members import organization_by_key
@@ -150,16 +149,17 @@ async def create_meeting(
     await session.flush()
     report = new_report()
     report.meetings.created.append(EntityRef(MEETING, meeting.id, key, name))
-    await audit.record(
+    return await finish(
         session,
+        report,
+        meeting,
         actor=actor,
         action="create_meeting",
         detail=f"created meeting {key} ({organization.name}: {name}, {show_value(start, tz)})",
         data={"meeting_id": meeting.id},
-        at=now,
+        now=now,
+        notifier=notifier,
     )
-    await notify(session, report, notifier)
-    return AdminChange(meeting, report)
 
 
 async def move_meeting(
@@ -193,16 +193,17 @@ async def move_meeting(
     moved = "; ".join(
         f"{c.field} {show_value(c.old, tz)} → {show_value(c.new, tz)}" for c in changes
     )
-    await audit.record(
+    return await finish(
         session,
+        report,
+        meeting,
         actor=actor,
         action="move_meeting",
         detail=f"moved meeting {meeting.key} ({meeting.name}): {moved}",
         data={"meeting_id": meeting.id},
-        at=now,
+        now=now,
+        notifier=notifier,
     )
-    await notify(session, report, notifier)
-    return AdminChange(meeting, report)
 
 
 async def cancel_meeting(
@@ -224,13 +225,14 @@ async def cancel_meeting(
     report.meetings.cancelled.append(
         EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
     )
-    await audit.record(
+    return await finish(
         session,
+        report,
+        meeting,
         actor=actor,
         action="cancel_meeting",
         detail=f"cancelled meeting {meeting.key} ({meeting.name}, {show_value(meeting.start, tz)})",
         data={"meeting_id": meeting.id},
-        at=now,
+        now=now,
+        notifier=notifier,
     )
-    await notify(session, report, notifier)
-    return AdminChange(meeting, report)

@@ -18,14 +18,13 @@ from bot.services.council_admin.common import (
     AdminChange,
     clean_line,
     clean_text,
+    finish,
     new_report,
-    notify,
 )
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
 from bot.services.importer.report import PAPER
 from bot.services.members import require_admin
 from storage.models import File, Organization, OrganizationKind, Paper, Person
-from storage.queries import audit
 from storage.queries.council import paper_by_reference
 from storage.queries.council_admin import file_hashes
 from storage.queries.members import organization_by_key
@@ -139,16 +138,17 @@ async def publish_paper(
     await session.flush()
     report = new_report()
     report.papers.created.append(EntityRef(PAPER, paper.id, reference, name))
-    await audit.record(
+    return await finish(
         session,
+        report,
+        paper,
         actor=actor,
         action="publish_paper",
         detail=f"published paper {reference} ({paper_type}: {name})",
         data={"paper_id": paper.id},
-        at=now,
+        now=now,
+        notifier=notifier,
     )
-    await notify(session, report, notifier)
-    return AdminChange(paper, report)
 
 
 def _kind_by_extension(file_name: str) -> DocumentKind | None:
@@ -238,13 +238,14 @@ async def attach_file(
             PAPER, paper.id, paper.reference, paper.name, (FieldChange("file", None, name),)
         )
     )
-    await audit.record(
+    return await finish(
         session,
+        report,
+        stored,
         actor=actor,
         action="attach_file",
         detail=f"attached {name} ({len(content)} bytes) to paper {paper.reference}",
         data={"paper_id": paper.id, "file_id": stored.id, "sha256": digest},
-        at=now,
+        now=now,
+        notifier=notifier,
     )
-    await notify(session, report, notifier)
-    return AdminChange(stored, report)
