@@ -13,11 +13,13 @@ application (`bot_data`), so every Application built in one process has its own.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler, filters
+from telegram.warnings import PTBUserWarning
 
 from bot.access import Callback, Caller, GuardedCallback, admins_only
 from bot.services.importer import Notifier
@@ -124,6 +126,15 @@ def step(dialogue: str) -> Callable[[GuardedCallback[int]], Callback[int]]:
         return admins_only(current)
 
     return decorate
+
+
+def conversation(**options: Any) -> ConversationHandler[Context]:
+    """A dialogue's ConversationHandler. Typed answers and buttons mix, so it is tracked per
+    chat and user, not per message; python-telegram-bot warns about exactly that combination,
+    which is intended here."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return ConversationHandler(**options)
 
 
 def typed(update: Update) -> str:

@@ -17,7 +17,6 @@ module shares between Application instances, e.g. in tests.)
 from __future__ import annotations
 
 import contextlib
-import warnings
 from typing import Any
 
 from telegram import Message, Update
@@ -32,7 +31,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, members_only, resolve_caller
 from bot.errors import UserError
@@ -279,15 +277,11 @@ def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, 
         & filters.ChatType.PRIVATE
         & dialogues.active(DIALOGUE, registry)
     )
-    # Buttons and a typed answer in one dialogue, tracked per chat and user; PTB warns about
-    # exactly that combination, which is intended here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        dialogue = ConversationHandler(
-            entry_points=[CallbackQueryHandler(pressed_by_anyone, pattern=r"^att:")],
-            states={DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
-            fallbacks=[CommandHandler("abbrechen", abort)],
-            allow_reentry=True,
-            name="attendance_deputy",
-        )
+    dialogue = dialogues.conversation(
+        entry_points=[CallbackQueryHandler(pressed_by_anyone, pattern=r"^att:")],
+        states={DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
+        fallbacks=[CommandHandler("abbrechen", abort)],
+        allow_reentry=True,
+        name="attendance_deputy",
+    )
     return [dialogue]

@@ -9,7 +9,6 @@ Replies to a broadcast (Rückfragen) are handled in handlers/broadcast_replies.p
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 from telegram import Document, Message, PhotoSize, Update
@@ -23,7 +22,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, admins_only
 from bot.broadcast_progress import StatusMessage, follow
@@ -262,23 +260,19 @@ def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, 
     current = dialogues.active(DIALOGUE, registry)
     text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & current
     media = media_input & current
-    # The dialogue mixes typed answers and buttons, so it is tracked per chat and user (see
-    # handlers/invites.py); PTB's warning about that combination is expected.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        dialogue = ConversationHandler(
-            entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
-            states={
-                TEXT: [MessageHandler(text_input | media, got_text)],
-                ATTACHMENT: [
-                    MessageHandler(media | text_input, got_attachment),
-                    CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
-                ],
-                AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
-                FACTION: [CallbackQueryHandler(got_faction, pattern=r"^bc:fac:")],
-                CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^bc:(send|cancel)$")],
-            },
-            fallbacks=[CommandHandler("abbrechen", abort)],
-            allow_reentry=True,
-        )
+    dialogue = dialogues.conversation(
+        entry_points=[CommandHandler("rundschreiben", begin, filters=filters.ChatType.PRIVATE)],
+        states={
+            TEXT: [MessageHandler(text_input | media, got_text)],
+            ATTACHMENT: [
+                MessageHandler(media | text_input, got_attachment),
+                CallbackQueryHandler(without_attachment, pattern=r"^bc:noatt$"),
+            ],
+            AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
+            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^bc:fac:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^bc:(send|cancel)$")],
+        },
+        fallbacks=[CommandHandler("abbrechen", abort)],
+        allow_reentry=True,
+    )
     return [dialogue]

@@ -8,7 +8,6 @@ a step that is refused or gets bad input returns None, which keeps the dialogue 
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +21,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, admins_only
 from bot.errors import UserError
@@ -175,23 +173,19 @@ def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, 
         & filters.ChatType.PRIVATE
         & dialogues.active(DIALOGUE, registry)
     )
-    # The dialogue mixes typed answers and buttons, so it is tracked per chat and user, not per
-    # message; PTB warns about exactly that combination, which is intended here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        dialogue = ConversationHandler(
-            entry_points=[
-                CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
-            ],
-            states={
-                NAME: [MessageHandler(text_input, got_name)],
-                FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
-                FUNCTION: [MessageHandler(text_input, got_function)],
-                ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
-                CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
-            },
-            fallbacks=[CommandHandler("abbrechen", abort)],
-            allow_reentry=True,
-        )
+    dialogue = dialogues.conversation(
+        entry_points=[
+            CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
+        ],
+        states={
+            NAME: [MessageHandler(text_input, got_name)],
+            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
+            FUNCTION: [MessageHandler(text_input, got_function)],
+            ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
+            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
+        },
+        fallbacks=[CommandHandler("abbrechen", abort)],
+        allow_reentry=True,
+    )
     return [dialogue]

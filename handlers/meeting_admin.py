@@ -15,7 +15,6 @@ madm:end:keep, madm:place:keep, madm:ok, madm:abort.
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 from telegram import Update
@@ -24,11 +23,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, admins_only
 from bot.errors import UserError
@@ -249,49 +246,45 @@ def handlers(registry: dialogue.Registry) -> list[BaseHandler[Update, Context, A
         text_input, dialogue.use_buttons
     )  # text where a button is due
 
-    # Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
-    # message; python-telegram-bot warns about exactly that combination, which is intended here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[
-                CommandHandler("termin_neu", begin, filters=private),
-                CommandHandler("termin_verschieben", change.begin_move, filters=private),
-                CommandHandler("termin_absagen", change.begin_cancel, filters=private),
+    conversation = dialogue.conversation(
+        entry_points=[
+            CommandHandler("termin_neu", begin, filters=private),
+            CommandHandler("termin_verschieben", change.begin_move, filters=private),
+            CommandHandler("termin_absagen", change.begin_cancel, filters=private),
+        ],
+        states={
+            KIND: [_button(got_kind, r"^madm:kind:"), buttons_only],
+            COMMITTEE: [_button(got_committee, r"^madm:org:"), buttons_only],
+            TITLE: [MessageHandler(text_input, got_title)],
+            START: [MessageHandler(text_input, got_start)],
+            END_TIME: [MessageHandler(text_input, got_end)],
+            PLACE: [MessageHandler(text_input, got_place)],
+            PUBLIC: [_button(got_public, r"^madm:public:"), buttons_only],
+            RSVP: [_button(got_rsvp, r"^madm:rsvp:"), buttons_only],
+            CONFIRM_NEW: [_button(confirmed_new, r"^madm:ok$"), buttons_only],
+            PICK: [
+                _button(change.got_pick, r"^madm:pick:"),
+                _button(change.got_page, r"^madm:page:"),
+                buttons_only,
             ],
-            states={
-                KIND: [_button(got_kind, r"^madm:kind:"), buttons_only],
-                COMMITTEE: [_button(got_committee, r"^madm:org:"), buttons_only],
-                TITLE: [MessageHandler(text_input, got_title)],
-                START: [MessageHandler(text_input, got_start)],
-                END_TIME: [MessageHandler(text_input, got_end)],
-                PLACE: [MessageHandler(text_input, got_place)],
-                PUBLIC: [_button(got_public, r"^madm:public:"), buttons_only],
-                RSVP: [_button(got_rsvp, r"^madm:rsvp:"), buttons_only],
-                CONFIRM_NEW: [_button(confirmed_new, r"^madm:ok$"), buttons_only],
-                PICK: [
-                    _button(change.got_pick, r"^madm:pick:"),
-                    _button(change.got_page, r"^madm:page:"),
-                    buttons_only,
-                ],
-                NEW_START: [MessageHandler(text_input, change.got_new_start)],
-                NEW_END: [
-                    MessageHandler(text_input, change.got_new_end),
-                    _button(change.keep_duration, r"^madm:end:keep$"),
-                ],
-                NEW_PLACE: [
-                    MessageHandler(text_input, change.got_new_place),
-                    _button(change.keep_place, r"^madm:place:keep$"),
-                ],
-                CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
-                CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
-            },
-            fallbacks=[
-                CommandHandler("abbrechen", abort, filters=current),
-                _button(abort, r"^madm:abort$"),
+            NEW_START: [MessageHandler(text_input, change.got_new_start)],
+            NEW_END: [
+                MessageHandler(text_input, change.got_new_end),
+                _button(change.keep_duration, r"^madm:end:keep$"),
             ],
-            allow_reentry=True,
-        )
+            NEW_PLACE: [
+                MessageHandler(text_input, change.got_new_place),
+                _button(change.keep_place, r"^madm:place:keep$"),
+            ],
+            CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
+            CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
+        },
+        fallbacks=[
+            CommandHandler("abbrechen", abort, filters=current),
+            _button(abort, r"^madm:abort$"),
+        ],
+        allow_reentry=True,
+    )
 
     return [
         conversation,

@@ -14,7 +14,6 @@ padm:ok, padm:abort.
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 from telegram import Update
@@ -23,11 +22,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.access import Caller, admins_only
 from bot.errors import UserError
@@ -232,40 +229,34 @@ def handlers(registry: dialogue.Registry) -> list[BaseHandler[Update, Context, A
         text_input, dialogue.use_buttons
     )  # text where a button is due
 
-    # Typed answers and buttons mix, so the dialogue is tracked per chat and user, not per
-    # message; python-telegram-bot warns about exactly that combination, which is intended here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[
-                CommandHandler("vorlage_neu", begin, filters=private),
-                CommandHandler("vorlage_anlage", documents.begin_attach, filters=private),
+    conversation = dialogue.conversation(
+        entry_points=[
+            CommandHandler("vorlage_neu", begin, filters=private),
+            CommandHandler("vorlage_anlage", documents.begin_attach, filters=private),
+        ],
+        states={
+            REFERENCE: [MessageHandler(text_input, got_reference)],
+            TITLE: [MessageHandler(text_input, got_title)],
+            TYPE: [_button(got_type, r"^padm:type:"), buttons_only],
+            DATE: [MessageHandler(text_input, got_date), _button(got_today, r"^padm:date:")],
+            ORIGINATOR: [
+                _button(got_originator, r"^padm:orig:"),
+                MessageHandler(text_input, typed_originator),
             ],
-            states={
-                REFERENCE: [MessageHandler(text_input, got_reference)],
-                TITLE: [MessageHandler(text_input, got_title)],
-                TYPE: [_button(got_type, r"^padm:type:"), buttons_only],
-                DATE: [MessageHandler(text_input, got_date), _button(got_today, r"^padm:date:")],
-                ORIGINATOR: [
-                    _button(got_originator, r"^padm:orig:"),
-                    MessageHandler(text_input, typed_originator),
-                ],
-                PROPOSAL: [MessageHandler(text_input, got_proposal)],
-                CONFIRM: [_button(confirmed, r"^padm:ok$"), buttons_only],
-                DOCUMENT: [
-                    MessageHandler(
-                        filters.Document.ALL & private & current, documents.got_document
-                    ),
-                    CommandHandler("fertig", documents.done, filters=private & current),
-                    MessageHandler(~filters.COMMAND & private & current, documents.not_a_document),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("abbrechen", documents.abort, filters=current),
-                _button(documents.abort, r"^padm:abort$"),
+            PROPOSAL: [MessageHandler(text_input, got_proposal)],
+            CONFIRM: [_button(confirmed, r"^padm:ok$"), buttons_only],
+            DOCUMENT: [
+                MessageHandler(filters.Document.ALL & private & current, documents.got_document),
+                CommandHandler("fertig", documents.done, filters=private & current),
+                MessageHandler(~filters.COMMAND & private & current, documents.not_a_document),
             ],
-            allow_reentry=True,
-        )
+        },
+        fallbacks=[
+            CommandHandler("abbrechen", documents.abort, filters=current),
+            _button(documents.abort, r"^padm:abort$"),
+        ],
+        allow_reentry=True,
+    )
 
     return [
         conversation,
