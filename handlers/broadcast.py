@@ -37,10 +37,10 @@ from bot.services.broadcast import (
     resolve_audience,
 )
 from bot.services.delivery.text import MAX_CAPTION, visible_length
-from bot.services.groups import connected_groups
 from bot.ui import Button, answer_query, keyboard, parse_callback, reply
 from handlers import admin_dialogue as dialogues
 from storage.models import OrganizationKind
+from storage.queries.groups import active_groups
 from storage.queries.members import factions
 from storage.queries.organizations import by_id
 
@@ -118,7 +118,7 @@ async def _ask_audience(
     update: Update, caller: Caller, *, note: str | None = None, edit: bool = False
 ) -> int:
     async with caller.runtime.sessions() as session:
-        has_group = bool(await connected_groups(session))
+        has_group = bool(await active_groups(session))
     choices = ["everyone", "speakers", "administration", "faction"]
     choices += ["group"] if has_group else []
     rows: list[list[Button]] = [

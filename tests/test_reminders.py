@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.services.reminders import DAY_BEFORE_EVENING, run_due_reminders
+from bot.services.reminders import run_due_reminders
+from bot.values.reminders import DAY_BEFORE_EVENING
 from storage.models import Attendance, AttendanceStatus, Delivery, Meeting, Person
 from tests.notice_samples import ANNA, BERND, CARLA, by_chat, content, prepare, run, settings
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.members import require_admin
 from storage.models import GroupChat, Person
 from storage.queries import audit
+from storage.queries.groups import group_by_chat_id
 
 
 async def connect_group(
     session: AsyncSession, *, actor: Person, chat_id: int, title: str, now: datetime
 ) -> GroupChat:
     require_admin(actor)
-    group = (
-        await session.execute(select(GroupChat).where(GroupChat.chat_id == chat_id))
-    ).scalar_one_or_none()
+    group = await group_by_chat_id(session, chat_id=chat_id)
     if group is None:
         group = GroupChat(chat_id=chat_id, title=title)
         session.add(group)
@@ -34,13 +32,6 @@ async def connect_group(
 
 async def disconnect_group(session: AsyncSession, *, chat_id: int) -> None:
     """The bot was removed from the group: stop sending there."""
-    group = (
-        await session.execute(select(GroupChat).where(GroupChat.chat_id == chat_id))
-    ).scalar_one_or_none()
+    group = await group_by_chat_id(session, chat_id=chat_id)
     if group is not None:
         group.active = False
-
-
-async def connected_groups(session: AsyncSession) -> list[GroupChat]:
-    query = select(GroupChat).where(GroupChat.active.is_(True)).order_by(GroupChat.id)
-    return list((await session.execute(query)).scalars())

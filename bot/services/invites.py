@@ -7,13 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowed, UserError
 from storage.models import Invite, Membership, Person
 from storage.queries import audit
-from storage.queries.invites import invite_by_hash, invites_for
+from storage.queries.invites import claim_invite, invite_by_hash, invites_for
 from storage.queries.members import organization_by_key, person_by_telegram_id
 
 # 24 random bytes → 32 characters of A-Za-z0-9_-: fits Telegram's 64-character start payload.
@@ -131,15 +130,7 @@ async def redeem_invite(
     existing = await person_by_telegram_id(session, telegram_user_id=telegram_user_id)
     if existing is not None and existing.id != person.id:
         raise UserError("invites.account_taken")
-    # Claim the token atomically: of two accounts opening a forwarded link at the same moment,
-    # only the one whose UPDATE finds it still unused gets in.
-    claimed = await session.execute(
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not await claim_invite(session, invite_id=invite.id, now=now):
         raise UserError("invites.used")
     person.telegram_user_id = telegram_user_id
     person.telegram_username = telegram_username
@@ -150,21 +141,6 @@ async def redeem_invite(
         session, actor=person, action="join", detail=f"{person.name} joined by invitation", at=now
     )
     return person
-
-
-async def revoke_invite(
-    session: AsyncSession, *, actor: Person | None, invite: Invite, now: datetime
-) -> None:
-    _require_admin(actor)
-    if invite.used_at is None and invite.revoked_at is None:
-        invite.revoked_at = now
-        await audit.record(
-            session,
-            actor=actor,
-            action="revoke_invite",
-            detail=f"revoked the invitation of {invite.person.name}",
-            at=now,
-        )
 
 
 async def reissue_invite(

@@ -9,26 +9,14 @@ messages arrive silently, they never hold them back.
 
 from __future__ import annotations
 
-from datetime import time
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.i18n import LANGUAGES
 from bot.services.notices.recipients import Preference
-from bot.services.reminders import DAY_BEFORE_EVENING, leads_of
+from bot.values.reminders import LEAD_PRESETS, QUIET_PRESETS, leads_of
 from storage.models import Person
 
-# Lead times offered in /einstellungen (minutes before; DAY_BEFORE_EVENING = the day before
-# at 18:00), in the order shown.
-LEAD_PRESETS: tuple[int, ...] = (DAY_BEFORE_EVENING, 120, 60, 30)
-# Quiet hours offered, by the key their button carries; None: no quiet hours.
-QUIET_PRESETS: dict[str, tuple[time, time] | None] = {
-    "22-7": (time(22, 0), time(7, 0)),
-    "21-8": (time(21, 0), time(8, 0)),
-    "23-6": (time(23, 0), time(6, 0)),
-    "off": None,
-}
 _FLAGS = {
     Preference.PAPERS: "notify_papers",
     Preference.MEETINGS: "notify_meetings",
@@ -87,14 +75,3 @@ async def set_quiet_hours(session: AsyncSession, *, person: Person, preset: str)
     stored = await _stored(session, person)
     stored.quiet_start, stored.quiet_end = window if window else (None, None)
     return stored
-
-
-def quiet_preset(person: Person) -> str | None:
-    """The preset matching the person's quiet hours, or None for other (imported) hours."""
-    window = (person.quiet_start, person.quiet_end)
-    for key, preset in QUIET_PRESETS.items():
-        if (preset or (None, None)) == window:
-            return key
-    if person.quiet_start is None or person.quiet_end is None:
-        return "off"
-    return None

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.members import end_membership
-from storage.models import Attendance, Delivery, Invite, Person
+from storage.models import Person
 from storage.queries import audit
 from storage.queries.members import memberships_of
+from storage.queries.personal_data import (
+    attendances_of,
+    count_deliveries_to,
+    delete_personal_rows,
+)
 
 ERASED_NAME = "Ehemaliges Mitglied"
 
@@ -19,16 +23,8 @@ ERASED_NAME = "Ehemaliges Mitglied"
 async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, Any]:
     """Everything stored about the person, as plain JSON-ready data."""
     memberships = await memberships_of(session, person_id=person.id)
-    attendances = (
-        (await session.execute(select(Attendance).where(Attendance.person_id == person.id)))
-        .scalars()
-        .all()
-    )
-    messages = (
-        await session.execute(
-            select(func.count()).select_from(Delivery).where(Delivery.person_id == person.id)
-        )
-    ).scalar_one()
+    attendances = await attendances_of(session, person_id=person.id)
+    messages = await count_deliveries_to(session, person_id=person.id)
     own_entries = await audit.entries(session, actor_id=person.id, limit=1000)
     return {
         "person": {
@@ -90,9 +86,7 @@ async def leave_and_erase(
     await end_membership(
         session, actor=person, person_id=person.id, group_key=group_key, now=now, action="leave"
     )
-    await session.execute(delete(Attendance).where(Attendance.person_id == person.id))
-    await session.execute(delete(Delivery).where(Delivery.person_id == person.id))
-    await session.execute(delete(Invite).where(Invite.person_id == person.id))
+    await delete_personal_rows(session, person_id=person.id)
     person.name = ERASED_NAME
     person.function = None
     person.telegram_user_id = None

@@ -41,13 +41,11 @@ from bot.services.attendance_reminders import REMINDER_SOURCES as ATTENDANCE_SOU
 from bot.services.notices.recipients import Preference, Reader, member_readers
 from bot.services.notices.render import meeting_button, short
 from bot.services.outbox import Notice, enqueue_many
+from bot.values.reminders import MAX_LEAD_MINUTES, leads_of
 from bot.views.council import meeting_title
 from storage.models import Meeting
 from storage.queries.notices import declined, meetings_starting_between, sent_event_keys
 
-DAY_BEFORE_EVENING = -18 * 60
-DEFAULT_LEADS: tuple[int, ...] = (DAY_BEFORE_EVENING, 120)
-MAX_LEAD_MINUTES = 7 * 24 * 60  # the longest lead time accepted
 # Meetings looked at: the longest lead plus the span "the day before" can reach back.
 _HORIZON = timedelta(minutes=MAX_LEAD_MINUTES) + timedelta(days=2)
 
@@ -56,19 +54,6 @@ class ReminderSource(Protocol):
     async def __call__(
         self, session: AsyncSession, *, now: datetime, settings: Settings
     ) -> int: ...
-
-
-def is_valid_lead(lead: int) -> bool:
-    return 0 < lead <= MAX_LEAD_MINUTES or -24 * 60 < lead < 0
-
-
-def leads_of(minutes: list[int] | None) -> tuple[int, ...]:
-    """A member's lead times (None: the defaults), invalid stored values ignored."""
-    if minutes is None:
-        return DEFAULT_LEADS
-    return tuple(
-        sorted({lead for lead in minutes if isinstance(lead, int) and is_valid_lead(lead)})
-    )
 
 
 def reminder_moment(start: datetime, lead: int, tz: tzinfo) -> datetime:

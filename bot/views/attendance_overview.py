@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot.i18n import Html, format_when, t
-from bot.services.attendance.overview import Coverage, FactionCoverage, MemberAnswer, Overview
+from bot.values.attendance import Coverage, FactionCoverage, MemberAnswer, Overview
 from bot.views.attendance import status_name
 from bot.views.council import meeting_title
 from storage.models import AttendanceStatus

@@ -8,8 +8,7 @@ from babel.dates import format_time
 from babel.units import format_unit
 
 from bot.i18n import t
-from bot.services.preferences import LEAD_PRESETS, QUIET_PRESETS, quiet_preset
-from bot.services.reminders import leads_of
+from bot.values.reminders import LEAD_PRESETS, QUIET_PRESETS, leads_of, quiet_preset
 from storage.models import Person
 
 Button = tuple[str, str]

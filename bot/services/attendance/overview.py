@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +19,8 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import t
 from bot.services.members import require_admin
-from storage.models import Attendance, AttendanceStatus, Meeting, Person
+from bot.values.attendance import Coverage, FactionCoverage, MemberAnswer, Overview
+from storage.models import AttendanceStatus, Meeting, Person
 from storage.queries.attendance import answers_for_meeting, fresh_meeting
 from storage.queries.council import meeting_by_key
 from storage.queries.members import active_members
@@ -31,60 +30,6 @@ COVERING = (AttendanceStatus.YES, AttendanceStatus.DEPUTY)
 # splits columns at semicolons.
 CSV_BOM = "\ufeff"
 CSV_DELIMITER = ";"
-
-
-class Coverage(StrEnum):
-    COVERED = "covered"
-    UNCONFIRMED = "unconfirmed"
-    MISSING = "missing"
-
-
-@dataclass(frozen=True)
-class MemberAnswer:
-    """One current member and their answer (None: not answered yet)."""
-
-    person: Person
-    attendance: Attendance | None
-
-    @property
-    def status(self) -> AttendanceStatus | None:
-        return self.attendance.status if self.attendance else None
-
-    @property
-    def unconfirmed(self) -> bool:
-        return self.attendance is not None and self.attendance.needs_confirmation
-
-
-@dataclass(frozen=True)
-class FactionCoverage:
-    faction: str
-    coverage: Coverage
-    # Who covers it: the members who come or send a deputy.
-    by: tuple[MemberAnswer, ...]
-
-
-@dataclass(frozen=True)
-class Overview:
-    meeting: Meeting
-    members: tuple[MemberAnswer, ...]
-    factions: tuple[FactionCoverage, ...]
-
-    def with_status(self, status: AttendanceStatus) -> list[MemberAnswer]:
-        return [member for member in self.members if member.status == status]
-
-    @property
-    def unanswered(self) -> list[MemberAnswer]:
-        return [member for member in self.members if member.attendance is None]
-
-    @property
-    def unconfirmed(self) -> list[MemberAnswer]:
-        return [member for member in self.members if member.unconfirmed]
-
-    def count(self, status: AttendanceStatus | None) -> int:
-        return sum(1 for member in self.members if member.status == status)
-
-    def not_covered(self) -> list[FactionCoverage]:
-        return [f for f in self.factions if f.coverage is not Coverage.COVERED]
 
 
 async def build_overview(

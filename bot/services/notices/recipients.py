@@ -10,8 +10,8 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import person_language
-from bot.services.groups import connected_groups
 from storage.models import Person
+from storage.queries.groups import active_groups
 from storage.queries.members import active_members
 
 
@@ -62,4 +62,4 @@ async def member_readers(
 
 
 async def group_readers(session: AsyncSession, *, default_language: str) -> list[Reader]:
-    return [Reader(group.chat_id, default_language) for group in await connected_groups(session)]
+    return [Reader(group.chat_id, default_language) for group in await active_groups(session)]
