@@ -100,7 +100,7 @@ async def member_action(update: Update, context: Context, caller: Caller) -> Non
     now = runtime.now()
     async with runtime.sessions.begin() as session:
         person = await service.current_member(
-            session, person_id=person_id, group_key=group_key, today=now
+            session, person_id=person_id, group_key=group_key, today=now.date()
         )
         if action in ("promote", "demote"):
             person = await service.set_admin(

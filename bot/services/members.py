@@ -7,7 +7,7 @@ on which a membership starts or ends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,10 +32,10 @@ def require_admin(actor: Person | None) -> None:
 
 
 async def current_member(
-    session: AsyncSession, *, person_id: int, group_key: str, today: datetime
+    session: AsyncSession, *, person_id: int, group_key: str, today: date
 ) -> Person:
     """A current member by id, or a UserError (e.g. for a stale or forged button)."""
-    members = await active_members(session, group_key=group_key, today=today.date())
+    members = await active_members(session, group_key=group_key, today=today)
     for person in members:
         if person.id == person_id:
             return person
@@ -52,7 +52,9 @@ async def set_admin(
     now: datetime,
 ) -> Person:
     require_admin(actor)
-    person = await current_member(session, person_id=person_id, group_key=group_key, today=now)
+    person = await current_member(
+        session, person_id=person_id, group_key=group_key, today=now.date()
+    )
     if person.is_admin == admin:
         return person
     if not admin and await count_admins(session, group_key=group_key, today=now.date()) <= 1:
@@ -82,7 +84,9 @@ async def end_membership(
     """End the person's membership today: access and calendar feed stop at once."""
     if actor is None or actor.id != person_id:
         require_admin(actor)
-    person = await current_member(session, person_id=person_id, group_key=group_key, today=now)
+    person = await current_member(
+        session, person_id=person_id, group_key=group_key, today=now.date()
+    )
     if person.is_admin and await count_admins(session, group_key=group_key, today=now.date()) <= 1:
         raise UserError("members.last_admin")
     for membership in await open_memberships(session, person_id=person.id, group_key=group_key):

@@ -60,6 +60,3 @@ class Overview:
 
     def count(self, status: AttendanceStatus | None) -> int:
         return sum(1 for member in self.members if member.status == status)
-
-    def not_covered(self) -> list[FactionCoverage]:
-        return [f for f in self.factions if f.coverage is not Coverage.COVERED]

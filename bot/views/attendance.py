@@ -27,7 +27,6 @@ ANSWER_CODES: dict[str, AttendanceStatus] = {
     "d": AttendanceStatus.DEPUTY,
 }
 CLOSED_CODE = "x"
-CODE_OF = {status: code for code, status in ANSWER_CODES.items()}
 
 RequestKind = Literal["request", "moved", "reminder"]
 Rows = list[list[tuple[str, str]]]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import tzinfo
 
-from bot.i18n import escape, format_clock, format_date, format_day, format_when, t
-from storage.models import AgendaItem, Consultation, Meeting, MeetingKind, Paper
+from bot.i18n import format_clock, format_date, format_day, format_when, t
+from storage.models import AgendaItem, Consultation, Meeting, Paper
 from storage.queries.council import PaperDetails
-
-Translate = Callable[..., str]
-PROPOSAL_PREVIEW = 1500  # characters of the Beschlussvorschlag shown before "more" is needed
 
 
 def meeting_title(meeting: Meeting) -> str:
@@ -136,11 +132,3 @@ def search_hit(hit: Paper | AgendaItem, language: str, tz: tzinfo) -> str:
         meeting=meeting_title(hit.meeting),
         when=format_when(hit.meeting.start, language, tz),
     )
-
-
-def is_session(meeting: Meeting) -> bool:
-    return meeting.kind == MeetingKind.SESSION
-
-
-def escape_value(value: object) -> str:
-    return escape(value)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.services.importer.problems import ImportInvalid, Path, Problem, place_of
+from bot.services.importer.problems import Path, Problem, place_of
 from bot.services.importer.schema import (
     BodyIn,
     MeetingIn,
@@ -255,12 +255,3 @@ def check_references(data: ImportData, known: Known, *, group_key: str) -> list[
             )
             reference((*entry_path, "meeting"), entry.get("meeting"), meetings, "the meeting")
     return problems.found
-
-
-def validate(text: str, *, tz: tzinfo, known: Known, group_key: str) -> ImportData:
-    """The whole check in one call, for a caller that already knows the database's keys."""
-    data, problems = parse(text, tz=tz)
-    problems += check_references(data, known, group_key=group_key)
-    if problems:
-        raise ImportInvalid(problems)
-    return data
