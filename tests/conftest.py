@@ -1,19 +1,29 @@
 """Shared fixtures: a migrated database on SQLite and, when configured, on PostgreSQL.
 
 Set GREMIENBOT_TEST_DATABASE_URL=postgresql+asyncpg://user@host:port/db to run every
-database test on PostgreSQL too; each test then gets a database of its own, created from
-that server and dropped afterwards.
+database test on PostgreSQL too; each test then gets a database of its own on that server,
+dropped afterwards.
+
+The schema is built once per test session and engine by the real Alembic migrations; each test
+gets a copy (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL). The migrations
+themselves are tested on an empty database (`empty_database_url`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,43 +35,114 @@ from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
 PG_ENV = "GREMIENBOT_TEST_DATABASE_URL"
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not os.environ.get(PG_ENV),
-                reason=f"PostgreSQL leg: set {PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-            ),
+LEGS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not os.environ.get(PG_ENV),
+            reason=f"PostgreSQL leg: set {PG_ENV}=postgresql+asyncpg://postgres@127.0.0.1:5432/test",
         ),
-    ]
-)
-async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[str]:
-    """An empty database URL of each engine; the schema is not created yet."""
+    ),
+]
+
+
+def _run_in_own_loop(work: Coroutine[Any, Any, None]) -> None:
+    """Run set-up work in a thread with an event loop of its own, apart from the tests' loops."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result(timeout=120)
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _execute_autocommit(server_url: URL, statement: str) -> None:
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+def _fresh_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file built once per test session by the real migrations; tests get copies."""
+    path = tmp_path_factory.mktemp("template") / "gremienbot.db"
+    _run_in_own_loop(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgresql_template() -> Iterator[str]:
+    """A PostgreSQL database built once per test session by the real migrations.
+
+    Each test's database is created from it with CREATE DATABASE … TEMPLATE, a file copy on the
+    server, instead of running every migration again.
+    """
+    server_url = make_url(os.environ[PG_ENV])
+    name = _fresh_name("gremienbot_template")
+    _run_in_own_loop(_execute_autocommit(server_url, f'CREATE DATABASE "{name}"'))
+    try:
+        _run_in_own_loop(_migrate(_database(server_url, name)))
+        yield name
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        _run_in_own_loop(_execute_autocommit(server_url, drop))
+
+
+def _database(server_url: URL, name: str) -> str:
+    return server_url.set(database=name).render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def _postgresql_database(template: str | None) -> AsyncIterator[str]:
+    """A database of its own for one test, dropped afterwards."""
+    server_url = make_url(os.environ[PG_ENV])
+    name = _fresh_name("gremienbot_test")
+    source = f' TEMPLATE "{template}"' if template else ""
+    await _execute_autocommit(server_url, f'CREATE DATABASE "{name}"{source}')
+    try:
+        yield _database(server_url, name)
+    finally:
+        await _execute_autocommit(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=LEGS)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of each engine: for tests of the migrations themselves."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/gremienbot.db"
         return
-    server_url = make_url(os.environ[PG_ENV])
-    name = f"gremienbot_test_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with _postgresql_database(None) as url:
+        yield url
+
+
+@pytest.fixture(params=LEGS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of each engine with the schema at the newest migration, of this test alone."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("migrated_sqlite_file")
+        shutil.copyfile(template, tmp_path / "gremienbot.db")
+        yield f"sqlite+aiosqlite:///{tmp_path}/gremienbot.db"
+        return
+    async with _postgresql_database(request.getfixturevalue("migrated_postgresql_template")) as url:
+        yield url
 
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on a database built by the real Alembic migrations."""
+    """An engine on the test's migrated database."""
     engine = create_engine(database_url)
-    await upgrade(engine)
     yield engine
     await engine.dispose()
 

@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.localapi import LocalBotApi
 from storage.models import Announcement, AuditEntry, Person
 from tests.e2e.conftest import StartBot
-from tests.test_delivery_support import wait_until_settled
+from tests.services.delivery.support import wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("imported")
 Sessions = async_sessionmaker[AsyncSession]

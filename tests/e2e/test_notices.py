@@ -18,7 +18,7 @@ from bot.services.importer import import_yaml
 from bot.services.notices import change_notifier
 from storage.models import Meeting, MeetingKind, Organization, Person
 from tests.e2e.conftest import EXAMPLE, StartBot
-from tests.test_delivery_support import received, wait_until_settled
+from tests.services.delivery.support import received, wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("imported")
 Sessions = async_sessionmaker[AsyncSession]

@@ -15,7 +15,7 @@ from bot.services.notices import change_notifier
 from storage.models import Person
 from tests.e2e.conftest import EXAMPLE, StartBot
 from tests.e2e.test_notices import BERLIN
-from tests.test_delivery_support import received, wait_until_settled
+from tests.services.delivery.support import received, wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("imported")
 Sessions = async_sessionmaker[AsyncSession]

@@ -49,6 +49,7 @@ class DeliveryOptions:
 class DeliveryStats:
     """What the worker did since it started (for tests, benchmarks and logs)."""
 
+    looks: int = 0  # times the worker looked at the outbox for due rows
     sent: int = 0  # messages accepted by Telegram
     rows_sent: int = 0  # outbox rows in them (combined notices count each)
     rate_limited: int = 0  # RetryAfter answers

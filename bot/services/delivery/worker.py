@@ -188,6 +188,7 @@ class DeliveryWorker:
         if room < self.options.batch // 2:
             return False  # enough at hand; a finishing message wakes the loop again
         rows, people = await self._claims.take(room)
+        self.stats.looks += 1
         if rows:
             self._renewed_at = time.monotonic() if not self._held else self._renewed_at
             self._dispatch(rows, people)

@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,7 +17,8 @@ from bot.services.delivery import DeliveryOptions
 from bot.services.outbox import Notice, enqueue_many
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from tests.test_delivery_support import add_members, received_counts, wait_until_settled
+from tests.services.delivery.support import add_members, received_counts, wait_until_settled
+from tests.waiting import until
 
 MEMBERS = 300
 RATE = 90.0  # per second: the broadcast takes a few seconds, so the kill lands in the middle
@@ -54,11 +54,14 @@ def _text(log: Path) -> str:
 
 
 async def _wait_for_messages(api: LocalBotApi, at_least: int, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while len(api.log.select(method="sendMessage", status=200)) < at_least:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the bot sent too little; its log:\n{_text(log)}")
-        await asyncio.sleep(0.01)
+    try:
+        await until(
+            lambda: len(api.log.select(method="sendMessage", status=200)) >= at_least,
+            what=f"{at_least} messages sent",
+            timeout=30,
+        )
+    except AssertionError as failed:
+        raise AssertionError(f"the bot sent too little; its log:\n{_text(log)}") from failed
 
 
 async def test_sigkill_in_the_middle_of_a_broadcast_loses_nothing(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from storage.models import AgendaItem, Meeting, Paper
 from tests.import_samples import run_import
 
 Sessions = async_sessionmaker[AsyncSession]
-EXAMPLE = Path(__file__).parent.parent / "examples" / "lenkungsgruppe.yaml"
+EXAMPLE = Path(__file__).parents[3] / "examples" / "lenkungsgruppe.yaml"
 
 
 async def test_the_example_file_imports_cleanly(sessions: Sessions) -> None:

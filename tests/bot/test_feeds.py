@@ -23,6 +23,7 @@ from bot.web import create_web_app
 from storage.models import Meeting, Membership, Person
 from tests.calendar_ics import content_lines, events_by_uid, parse_both
 from tests.calendar_samples import BOT, SECRET_WORD, Sample, berlin, build_sample, settings
+from tests.waiting import until
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -189,8 +190,7 @@ async def test_through_uvicorn_without_logging_the_secret(
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     try:
-        while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
-            await asyncio.sleep(0.01)
+        await until(lambda: server.started, what="uvicorn to start")  # uvicorn's only signal
         port = server.servers[0].sockets[0].getsockname()[1]
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             response = await client.get(f"/calendar/{secret}.ics")

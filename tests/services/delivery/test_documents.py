@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import RateLimits
 from bot.services.outbox import Document, enqueue
 from storage.models import Announcement, File, Paper
-from tests.test_delivery_support import (
+from tests.services.delivery.support import (
     BERLIN,
     FAST,
     add_members,

@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from bot.services.importer import ImportInvalid, Problem
-from bot.services.importer.validate import ImportData, Known, validate
+from bot.services.importer.validate import ImportData, Known, check_references, parse
 from tests.import_samples import BERLIN, GROUP
 
 ORGANIZATIONS = """\
@@ -20,7 +20,12 @@ organizations:
 
 
 def check(text: str, known: Known | None = None) -> ImportData:
-    return validate(dedent(text), tz=BERLIN, known=known or Known(), group_key=GROUP)
+    """The importer's two checks (shape, then references), as bot/services/importer runs them."""
+    data, found = parse(dedent(text), tz=BERLIN)
+    found += check_references(data, known or Known(), group_key=GROUP)
+    if found:
+        raise ImportInvalid(found)
+    return data
 
 
 def problems(text: str, known: Known | None = None) -> list[Problem]:

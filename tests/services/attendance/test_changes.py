@@ -31,7 +31,7 @@ from tests.attendance_samples import (
     settings,
 )
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "lenkungsgruppe.yaml"
+EXAMPLE = Path(__file__).parents[3] / "examples" / "lenkungsgruppe.yaml"
 BERLIN = ZoneInfo("Europe/Berlin")
 SETTINGS = settings()
 ADMINS = {2001, 2002}

@@ -11,7 +11,7 @@ from bot.localapi import Fault, RateLimits
 from bot.services.delivery import DeliveryReport, reason_text, render_report, wait_for_report
 from bot.services.outbox import Notice, enqueue_many
 from storage.models import Announcement, DeliveryStatus
-from tests.test_delivery_support import (
+from tests.services.delivery.support import (
     FAST,
     add_members,
     local_telegram,

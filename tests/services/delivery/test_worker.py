@@ -6,7 +6,6 @@ A real python-telegram-bot Bot talks HTTP to the server, which enforces Telegram
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from bot.services.delivery import notify
 from bot.services.delivery.text import SEPARATOR
 from bot.services.outbox import Notice, enqueue, enqueue_many
 from storage.models import Delivery, DeliveryStatus, Person
-from tests.test_delivery_support import (
+from tests.services.delivery.support import (
     BERLIN,
     FAST,
     add_members,
@@ -27,6 +26,7 @@ from tests.test_delivery_support import (
     running_worker,
     wait_until_settled,
 )
+from tests.waiting import until
 
 
 async def _deliveries(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Delivery]:
@@ -147,8 +147,7 @@ async def test_retry_after_delays_only_that_chat(
         async with running_worker(bot, sessions, **FAST):
             async with sessions.begin() as session:
                 await enqueue(session, event_key="a", chat_id=slowed.chat_id, kind="k", text="A")
-            while api.log.too_many_requests == 0:  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+            await until(lambda: api.log.too_many_requests > 0, what="the 429 for the slowed chat")
             # Everyone else goes on while the chat that got 429 waits.
             async with sessions.begin() as session:
                 notices = [
@@ -248,12 +247,14 @@ async def test_the_worker_wakes_at_once_when_notified(
 ) -> None:
     async with local_telegram(RateLimits.off()) as (api, bot):
         [member] = await add_members(sessions, api, 1)
-        # A poll interval far beyond the test: only notify() (called on commit) can wake it.
-        async with running_worker(bot, sessions, **{**FAST, "poll_interval": 3600}):
-            await asyncio.sleep(0.1)  # the worker has looked once and sleeps
+        # A poll interval far beyond the test: once the worker has looked at the empty outbox,
+        # only notify() (called on commit) can make it look again.
+        async with running_worker(bot, sessions, **{**FAST, "poll_interval": 3600}) as worker:
+            await until(lambda: worker.stats.looks >= 1, what="the worker's first look")
             async with sessions.begin() as session:
                 await enqueue(session, event_key="e", chat_id=member.chat_id, kind="k", text="Hi")
             await wait_until_settled(sessions, timeout=5)
+            assert worker.stats.looks >= 2  # it looked again: it was woken
             notify()  # harmless without new rows
         assert [m.text for m in received(api, member.chat_id)] == ["Hi"]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage.engine import create_engine
 from storage.migrate import upgrade
 from storage.models import (
     AgendaItem,
@@ -25,15 +26,31 @@ from storage.models import (
 )
 
 
-async def test_migration_creates_every_model_table(engine: AsyncEngine) -> None:
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+async def test_migrations_build_every_model_table_on_an_empty_database(
+    empty_database_url: str,
+) -> None:
+    engine = create_engine(empty_database_url)
+    try:
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    finally:
+        await engine.dispose()
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
 
 
 async def test_upgrade_twice_is_harmless(engine: AsyncEngine) -> None:
+    async def schema() -> tuple[set[str], list[str]]:
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+            versions = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            return tables, [row[0] for row in versions]
+
+    before = await schema()
     await upgrade(engine)  # already at head: nothing to do, nothing breaks
+    assert await schema() == before
+    assert len(before[1]) == 1  # one head
 
 
 async def _committee(session: AsyncSession) -> Organization:

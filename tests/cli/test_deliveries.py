@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.cli import main
 from bot.services.outbox import enqueue
 from storage.models import Announcement, Delivery, DeliveryStatus, Person
-from tests.test_delivery_support import add_members
+from tests.services.delivery.support import add_members
 
 
 async def invoke(database_url: str, *args: str) -> Result:

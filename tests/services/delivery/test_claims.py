@@ -3,8 +3,7 @@ PostgreSQL (SKIP LOCKED), and a clean stop handing back what was held."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from bot.localapi import RateLimits
 from bot.services.outbox import Notice, enqueue_many
 from storage.models import Delivery, DeliveryStatus, utcnow
 from storage.queries.deliveries import claim_due
-from tests.test_delivery_support import (
+from tests.services.delivery.support import (
     FAST,
     add_members,
     local_telegram,
@@ -23,6 +22,7 @@ from tests.test_delivery_support import (
     running_worker,
     wait_until_settled,
 )
+from tests.waiting import until
 
 
 def _notice(event: str, chat_id: int, batch: str | None = None) -> Notice:
@@ -97,6 +97,15 @@ async def test_two_workers_share_a_broadcast_without_sending_anything_twice(
         assert one.stats.sent + two.stats.sent == 300
 
 
+async def _latest_lease_end(sessions: async_sessionmaker[AsyncSession]) -> datetime:
+    """The end of the lease of the rows a worker holds (their `next_attempt_at`)."""
+    async with sessions() as session:
+        held = await session.execute(select(Delivery).where(Delivery.claimed_by.is_not(None)))
+        ends = [row.next_attempt_at for row in held.scalars()]
+    assert ends, "no rows are held"
+    return max(ends)
+
+
 async def test_held_rows_are_renewed_and_a_stop_hands_back_what_was_not_sent(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -109,9 +118,11 @@ async def test_held_rows_are_renewed_and_a_stop_hands_back_what_was_not_sent(
         # 20 per minute per group: the first 20 go out, the other 5 wait for their turn, held
         # by the worker, whose short lease is renewed meanwhile, so no one else takes them.
         async with running_worker(bot, sessions, **{**FAST, "lease": 0.6}) as worker:
-            while worker.stats.sent < 20:  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-            await asyncio.sleep(1.0)
+            await until(lambda: worker.stats.sent >= 20, what="the first 20 group messages")
+            first_end = await _latest_lease_end(sessions)
+            # Past the first lease's end: without a renewal the rows would be free now.
+            await until(lambda: utcnow() > first_end, what="the first lease's end")
+            assert await _latest_lease_end(sessions) > first_end  # renewed
             assert await _claim(sessions, "intruder") == []
         assert len(received(api, -1002)) == 20
         async with sessions() as session:
