@@ -7,13 +7,14 @@ factory, same runner, real HTTP between them), on the database URL it is given.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from bot.config import Settings
 from bot.localapi import LocalBotApi, RateLimits
 from bot.runner import RunningBot, running
+from bot.runtime import BotApplication
 
 
 @dataclass
@@ -52,15 +53,21 @@ async def sandbox(
             api = await stack.enter_async_context(local_api())
         settings = sandbox_settings(api, database_url, **overrides)
         running_bot = await stack.enter_async_context(running(settings))
-        application = running_bot.application
+        stack.enter_context(settling_waits_for(api, running_bot.application))
+        yield Sandbox(api=api, bot=running_bot, settings=settings)
 
-        def bot_is_busy() -> bool:
-            """A handler is running or an update waits: settling must not end yet."""
-            processor = application.update_processor
-            return processor.current_concurrent_updates > 0 or not application.update_queue.empty()
 
-        api.state.busy_probes.append(bot_is_busy)
-        try:
-            yield Sandbox(api=api, bot=running_bot, settings=settings)
-        finally:
-            api.state.busy_probes.remove(bot_is_busy)
+@contextlib.contextmanager
+def settling_waits_for(api: LocalBotApi, application: BotApplication) -> Iterator[None]:
+    """While inside, the local API's `settle()` also waits for the application's handlers."""
+
+    def bot_is_busy() -> bool:
+        """A handler is running or an update waits: settling must not end yet."""
+        processor = application.update_processor
+        return processor.current_concurrent_updates > 0 or not application.update_queue.empty()
+
+    api.state.busy_probes.append(bot_is_busy)
+    try:
+        yield
+    finally:
+        api.state.busy_probes.remove(bot_is_busy)

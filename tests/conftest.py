@@ -15,9 +15,10 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.models import Membership, Organization, OrganizationKind, Person
 
 PG_ENV = "GREMIENBOT_TEST_DATABASE_URL"
 LEGS = [
@@ -156,6 +158,69 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with sessions() as session:
         yield session
+
+
+# Members for tests that need some: the steering group, three factions, linked people.
+
+FACTIONS = [("cdu", "CDU-Fraktion"), ("spd", "SPD-Fraktion"), ("gruene", "Grüne-Fraktion")]
+
+
+@pytest.fixture
+async def group(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """The steering group and three factions; returns organization ids by key."""
+    async with sessions.begin() as session:
+        orgs = [
+            Organization(
+                key="lenkungsgruppe",
+                name="Lenkungsgruppe Sozialstrategie",
+                kind=OrganizationKind.COMMITTEE,
+            ),
+            *[
+                Organization(key=key, name=name, kind=OrganizationKind.FACTION)
+                for key, name in FACTIONS
+            ],
+        ]
+        session.add_all(orgs)
+        await session.flush()
+        return {org.key: org.id for org in orgs}
+
+
+AddMember = Callable[..., Awaitable[Person]]
+
+
+@pytest.fixture
+def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]) -> AddMember:
+    """Create a linked member directly in the database (the invitation flow has its own tests)."""
+
+    async def add(
+        name: str,
+        telegram_id: int | None,
+        *,
+        admin: bool = False,
+        faction: str | None = None,
+        function: str | None = None,
+        language: str | None = None,
+    ) -> Person:
+        async with sessions.begin() as session:
+            person = Person(
+                name=name,
+                telegram_user_id=telegram_id,
+                is_admin=admin,
+                faction_id=group[faction] if faction else None,
+                function=function,
+                language=language,
+            )
+            session.add(person)
+            session.add(
+                Membership(
+                    person=person,
+                    organization_id=group["lenkungsgruppe"],
+                    start_date=date(2021, 1, 1),
+                )
+            )
+        return person
+
+    return add
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import LocalBotApi, RateLimits
 from bot.sandbox import Sandbox, sandbox
 from bot.services.importer import import_yaml
-from storage.models import Membership, Organization, OrganizationKind, Person
 
 StartBot = Callable[..., Awaitable[Sandbox]]
 
@@ -44,67 +42,6 @@ async def start_bot(api: LocalBotApi, database_url: str, engine: object) -> Asyn
             return await stack.enter_async_context(sandbox(database_url, api=api, **overrides))
 
         yield start
-
-
-FACTIONS = [("cdu", "CDU-Fraktion"), ("spd", "SPD-Fraktion"), ("gruene", "Grüne-Fraktion")]
-
-
-@pytest.fixture
-async def group(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
-    """The steering group and three factions; returns organization ids by key."""
-    async with sessions.begin() as session:
-        orgs = [
-            Organization(
-                key="lenkungsgruppe",
-                name="Lenkungsgruppe Sozialstrategie",
-                kind=OrganizationKind.COMMITTEE,
-            ),
-            *[
-                Organization(key=key, name=name, kind=OrganizationKind.FACTION)
-                for key, name in FACTIONS
-            ],
-        ]
-        session.add_all(orgs)
-        await session.flush()
-        return {org.key: org.id for org in orgs}
-
-
-AddMember = Callable[..., Awaitable[Person]]
-
-
-@pytest.fixture
-def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]) -> AddMember:
-    """Create a linked member directly in the database (the invitation flow has its own tests)."""
-
-    async def add(
-        name: str,
-        telegram_id: int | None,
-        *,
-        admin: bool = False,
-        faction: str | None = None,
-        function: str | None = None,
-        language: str | None = None,
-    ) -> Person:
-        async with sessions.begin() as session:
-            person = Person(
-                name=name,
-                telegram_user_id=telegram_id,
-                is_admin=admin,
-                faction_id=group[faction] if faction else None,
-                function=function,
-                language=language,
-            )
-            session.add(person)
-            session.add(
-                Membership(
-                    person=person,
-                    organization_id=group["lenkungsgruppe"],
-                    start_date=date(2021, 1, 1),
-                )
-            )
-        return person
-
-    return add
 
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "lenkungsgruppe.yaml"

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import LocalBotApi
 from bot.localapi.models import ChatMessage
 from storage.models import AuditEntry, Meeting, MeetingKind, Organization, OrganizationKind
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 Sessions = async_sessionmaker[AsyncSession]
 # Far enough ahead to stay in the future; 14:00 in Berlin in July is 12:00 UTC.

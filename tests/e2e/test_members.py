@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
 from storage.models import AuditEntry, Membership, Person
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 
 async def test_member_is_refused_admin_commands_and_replayed_admin_buttons(

@@ -13,7 +13,8 @@ from sqlalchemy.orm import undefer
 from bot.localapi import LocalBotApi
 from bot.localapi.models import ChatMessage
 from storage.models import AuditEntry, File, Organization, OrganizationKind, Paper
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 Sessions = async_sessionmaker[AsyncSession]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer\n%%EOF\n"
