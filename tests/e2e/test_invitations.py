@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
 from storage.models import Invite, Person
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
 
