@@ -20,5 +20,6 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Four workers on two cores: most of an end-to-end test's time is waiting for the bot's answer.
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 4
