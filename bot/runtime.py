@@ -1,10 +1,11 @@
-"""What handlers and services share at run time: settings and the database session factory."""
+"""What handlers and services share at run time: settings, the database session factory, the
+dialogue store and the change notifier (typed attributes, not look-ups by string key)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +13,10 @@ from telegram.ext import Application, CallbackContext
 
 from bot.config import Settings
 from storage.engine import create_engine, create_session_factory
+
+if TYPE_CHECKING:
+    from bot.dialogues.memory import DialogueMemory
+    from bot.services.importer import Notifier
 
 RUNTIME_KEY = "runtime"
 
@@ -24,6 +29,32 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # The dialogue state of the chats whose updates are being handled (bot/dialogues).
+    dialogues: DialogueMemory = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Imported here: bot.dialogues builds on bot.access, which builds on this module.
+        from bot.dialogues.memory import DialogueMemory
+
+        self.dialogues = DialogueMemory(
+            self.sessions,
+            timeout=self.settings.dialogue_timeout,
+            lock=self.engine.dialect.name == "postgresql",
+        )
+
+    def change_notifier(self, actor_id: int | None) -> Notifier:
+        """The notifier for a change made in the chat by `actor_id`: members are told (notices)
+        and asked for attendance, inside the change's transaction; the actor is not told (they
+        see the result in the dialogue)."""
+        from bot.services.attendance import attendance_notifier, combine_notifiers
+        from bot.services.notices import change_notifier
+
+        return combine_notifiers(
+            [
+                change_notifier(self.settings, skip_person_id=actor_id),
+                attendance_notifier(self.settings),
+            ]
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:

@@ -1,0 +1,50 @@
+"""What the steps of the paper dialogue share: its name, its states and its typed draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+
+from telegram.ext import ContextTypes
+
+from bot import dialogues
+
+Context = ContextTypes.DEFAULT_TYPE
+NAME = "padm"  # the dialogue's stored name and its callback-data prefix: keep it stable
+
+
+class Step(IntEnum):
+    """Stored as numbers: append new steps, never renumber."""
+
+    REFERENCE = 0
+    TITLE = 1
+    TYPE = 2
+    DATE = 3
+    ORIGINATOR = 4
+    PROPOSAL = 5
+    CONFIRM = 6
+    DOCUMENT = 7  # takes documents for a published paper (documents.py)
+
+
+@dataclass
+class PaperDraft:
+    reference: str = ""
+    name: str = ""
+    paper_type: str = ""
+    day: date | None = None
+    originator_id: int | None = None  # the department, by id
+    proposal: str | None = None
+    paper_id: int | None = None  # set once published (or for /vorlage_anlage)
+    attached: int = 0
+
+
+def draft(context: Context) -> PaperDraft:
+    return dialogues.draft(context, NAME, PaperDraft)
+
+
+def begin(context: Context) -> PaperDraft:
+    return dialogues.begin(context, NAME, PaperDraft)
+
+
+step = dialogues.step(NAME)
