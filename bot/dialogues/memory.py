@@ -125,7 +125,8 @@ class DialogueMemory:
             return Slot(current=None)
         if row.expires_at <= now:
             await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
-            return Slot(current=None, expired=row.name)
+            # A row without a running dialogue only remembers replaced ones: no note.
+            return Slot(current=None, expired=row.name if row.state >= 0 else None)
         current = Current(
             name=row.name,
             state=row.state,
@@ -136,7 +137,7 @@ class DialogueMemory:
 
     async def _save(self, session: AsyncSession, key: Key, slot: Slot, *, now: datetime) -> None:
         current = slot.current
-        if current is None or current.state < 0:
+        if current is None or (current.state < 0 and not current.replaced):
             await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
         else:
             if slot.typed is not None:
