@@ -92,7 +92,7 @@ def build_application(runtime: Runtime) -> BotApplication:
     )
     # Chats in parallel, each chat in order; dialogue state loaded and stored around each
     # update (bot/dialogues/processor.py).
-    processor = ChatOrderedProcessor(runtime, concurrency=settings.concurrent_updates)
+    processor = ChatOrderedProcessor(runtime, concurrency=runtime.concurrent_updates)
     builder = builder.concurrent_updates(processor)
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)

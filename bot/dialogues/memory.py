@@ -55,11 +55,17 @@ class DialogueMemory:
     """One per application; holds only the slots of updates in flight."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, timeout: float, lock: bool
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        timeout: float,
+        lock_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
-        self.sessions = sessions
+        # PostgreSQL (`lock_sessions` given): the chat's advisory lock is held, in a connection
+        # of its own pool, while its update runs. SQLite: one instance, no lock.
+        self.sessions = lock_sessions or sessions
+        self.lock = lock_sessions is not None
         self.timeout = timedelta(seconds=timeout)
-        self.lock = lock  # PostgreSQL: hold the chat's advisory lock while its update runs
         self.slots: dict[Key, Slot] = {}
 
     def slot(self, key: Key) -> Slot:

@@ -92,14 +92,19 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             await coroutine
             return
         memory = self.runtime.dialogues
-        async with memory.handling(key, now=self.runtime.now()) as slot:
-            if slot.expired is not None:
-                assert isinstance(update, Update)
-                await self._expired(update)
-                if not _is_command(update):
-                    _discard(coroutine)
-                    return
-            await coroutine
+        awaited = False
+        try:
+            async with memory.handling(key, now=self.runtime.now()) as slot:
+                if slot.expired is not None:
+                    assert isinstance(update, Update)
+                    await self._expired(update)
+                    if not _is_command(update):
+                        return
+                awaited = True
+                await coroutine
+        finally:
+            if not awaited:
+                _discard(coroutine)  # not handled (expired step, or the database failed)
 
     async def _expired(self, update: Update) -> None:
         """One short note that the dialogue ran out and nothing was saved."""
