@@ -88,7 +88,7 @@ def build_application(runtime: Runtime) -> BotApplication:
         .base_url(settings.api_base_url)
         # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
         # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=3))
     )
     # Chats in parallel, each chat in order; dialogue state loaded and stored around each
     # update (bot/dialogues/processor.py).
