@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
-from bot.dialogues import ChatOrderedProcessor, DialogueMemory
+from bot.dialogues import ChatOrderedProcessor, DialogueMemory, SavingRateLimiter
 from bot.jobs import schedule_jobs
 from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
@@ -88,7 +88,14 @@ def build_application(runtime: Runtime) -> BotApplication:
         .base_url(settings.api_base_url)
         # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
         # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=3))
+        # Before a request goes out while an update is handled, the chat's dialogue is stored
+        # (bot/dialogues): an answer never runs ahead of the stored state.
+        .rate_limiter(
+            SavingRateLimiter(
+                AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=3),
+                runtime.dialogues,
+            )
+        )
     )
     # Chats in parallel, each chat in order; dialogue state loaded and stored around each
     # update (bot/dialogues/processor.py).

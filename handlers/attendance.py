@@ -202,7 +202,8 @@ async def pressed_by_anyone(update: Update, context: Context) -> int | None:
 async def _ask_deputy(update: Update, context: Context, caller: Caller, meeting: Meeting) -> int:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    pending = dialogues.begin(context, DIALOGUE, DeputyDraft)  # typed text is the name now
+    # Typed text is the name now; the step is stored before the question goes out.
+    pending = dialogues.begin(context, DIALOGUE, DeputyDraft, Step.DEPUTY_NAME)
     pending.meeting_id, pending.sequence = meeting.id, meeting.sequence
     pending.chat_id, pending.message_id = query.message.chat_id, query.message.message_id
     await answer_query(update, caller.t("attendance.deputy_prompt"))

@@ -85,7 +85,7 @@ def _draft(context: Context) -> BroadcastDraft:
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
     # A dialogue left open is replaced: this one is the chat's current dialogue now.
-    dialogues.begin(context, DIALOGUE, BroadcastDraft)
+    dialogues.begin(context, DIALOGUE, BroadcastDraft, Step.TEXT)
     await reply(update, caller.t("broadcast.ask_text"))
     return Step.TEXT
 
@@ -126,7 +126,8 @@ async def got_text(update: Update, context: Context, caller: Caller) -> int:
     attachment = _attachment_of(message)
     if attachment is not None:  # a document with a caption: text and attachment at once
         _keep(draft, attachment)
-        return await _ask_audience(update, caller, note=attachment.file_name)
+        return await _ask_audience(update, context, caller, note=attachment.file_name)
+    dialogues.goto(context, DIALOGUE, Step.ATTACHMENT)
     rows = [[(caller.t("broadcast.no_attachment"), "bc:noatt")]]
     await reply(update, caller.t("broadcast.ask_attachment"), rows)
     return Step.ATTACHMENT
@@ -141,7 +142,7 @@ async def got_attachment(update: Update, context: Context, caller: Caller) -> in
         await reply(update, caller.t("broadcast.attachment_wrong"))
         return Step.ATTACHMENT
     _keep(_draft(context), attachment)
-    return await _ask_audience(update, caller, note=attachment.file_name)
+    return await _ask_audience(update, context, caller, note=attachment.file_name)
 
 
 @dialogues.step(DIALOGUE)
@@ -149,11 +150,16 @@ async def without_attachment(update: Update, context: Context, caller: Caller) -
     draft = _draft(context)
     draft.attachment_file_id = draft.attachment_name = None
     await answer_query(update)
-    return await _ask_audience(update, caller, edit=True)
+    return await _ask_audience(update, context, caller, edit=True)
 
 
 async def _ask_audience(
-    update: Update, caller: Caller, *, note: str | None = None, edit: bool = False
+    update: Update,
+    context: Context,
+    caller: Caller,
+    *,
+    note: str | None = None,
+    edit: bool = False,
 ) -> int:
     async with caller.runtime.sessions() as session:
         has_group = bool(await connected_groups(session))
@@ -162,6 +168,7 @@ async def _ask_audience(
     rows: list[list[Button]] = [
         [(caller.t(f"broadcast.choose.{choice}"), f"bc:aud:{choice}")] for choice in choices
     ]
+    dialogues.goto(context, DIALOGUE, Step.AUDIENCE)
     text = caller.t("broadcast.ask_audience")
     if note:
         text = caller.t("broadcast.attachment_kept", name=note) + "\n" + text
@@ -177,6 +184,7 @@ async def got_audience(update: Update, context: Context, caller: Caller) -> int:
         async with caller.runtime.sessions() as session:
             options = await factions(session)
         rows: list[list[Button]] = [[(org.name, f"bc:fac:{org.id}")] for org in options]
+        dialogues.goto(context, DIALOGUE, Step.FACTION)
         await reply(update, caller.t("broadcast.ask_faction"), rows, edit=True)
         return Step.FACTION
     return await _preview(update, context, caller, AudienceChoice(Audience(choice)))
@@ -215,6 +223,7 @@ async def _preview(update: Update, context: Context, caller: Caller, choice: Aud
     )
     chat = update.effective_chat
     assert chat is not None
+    dialogues.goto(context, DIALOGUE, Step.CONFIRM)
     await reply(update, caller.t("broadcast.preview_intro"), edit=True)
     attachment = await _download(context.bot, draft)
     # The same calls the delivery worker makes (bot/services/delivery/sending.py), so the

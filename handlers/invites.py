@@ -72,13 +72,13 @@ def _text(update: Update) -> str:
 
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
-    dialogues.begin(context, DIALOGUE, InviteDraft)  # typed text belongs to this dialogue now
+    dialogues.begin(context, DIALOGUE, InviteDraft, Step.NAME)  # typed text is for it now
     await answer_query(update)
     await reply(update, caller.t("invites.ask_name"))
     return Step.NAME
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.FACTION)
 async def got_name(update: Update, context: Context, caller: Caller) -> int:
     name = clean_name(_text(update))  # a UserError is shown and the step repeats
     _draft(context).name = name
@@ -90,7 +90,7 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
     return Step.FACTION
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.FUNCTION)
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
     chosen = parse_callback(update, FACTION_BUTTON).group(1)
     draft = _draft(context)
@@ -108,7 +108,7 @@ async def got_faction(update: Update, context: Context, caller: Caller) -> int:
     return Step.FUNCTION
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.ADMIN)
 async def got_function(update: Update, context: Context, caller: Caller) -> int:
     text = _text(update)
     draft = _draft(context)
@@ -123,7 +123,7 @@ async def got_function(update: Update, context: Context, caller: Caller) -> int:
     return Step.ADMIN
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.CONFIRM)
 async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.admin = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
@@ -141,7 +141,7 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     return Step.CONFIRM
 
 
-@admins_only
+@dialogues.step(DIALOGUE)
 async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     choice = parse_callback(update, CONFIRM_BUTTON).group(1)
     draft = _draft(context)

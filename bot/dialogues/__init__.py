@@ -15,6 +15,7 @@ from bot.dialogues.conversation import (
     dialogue,
     draft,
     finish,
+    goto,
     is_dash,
     raw_text,
     stale_button,
@@ -26,7 +27,7 @@ from bot.dialogues.conversation import (
 )
 from bot.dialogues.drafts import DraftError, decode_draft, encode_draft
 from bot.dialogues.memory import DialogueMemory
-from bot.dialogues.processor import ChatOrderedProcessor
+from bot.dialogues.processor import ChatOrderedProcessor, SavingRateLimiter
 
 __all__ = [
     "END",
@@ -34,6 +35,7 @@ __all__ = [
     "DialogueHandler",
     "DialogueMemory",
     "DraftError",
+    "SavingRateLimiter",
     "abort",
     "abort_row",
     "begin",
@@ -42,6 +44,7 @@ __all__ = [
     "draft",
     "encode_draft",
     "finish",
+    "goto",
     "is_dash",
     "raw_text",
     "stale_button",

@@ -175,9 +175,10 @@ def memory_of(context: Context) -> DialogueMemory:
     return get_runtime(context).dialogues
 
 
-def begin(context: Context, name: str, cls: type[D]) -> D:
-    """Make `name` the chat's current dialogue with a fresh draft of type `cls`."""
-    return memory_of(context).begin(_key(context), name, cls)
+def begin(context: Context, name: str, cls: type[D], state: int = -1) -> D:
+    """Make `name` the chat's current dialogue with a fresh draft of type `cls`, at `state`
+    (its first step, so that it is stored before the first question goes out)."""
+    return memory_of(context).begin(_key(context), name, cls, state)
 
 
 def draft(context: Context, name: str, cls: type[D]) -> D:
@@ -191,17 +192,45 @@ def finish(context: Context, name: str) -> int:
     return END
 
 
-def step(name: str) -> Callable[[GuardedCallback[int]], Callback[int]]:
-    """`admins_only` for a step of dialogue `name` (a step runs only while `name` is current)."""
+def goto(context: Context, name: str, state: int) -> None:
+    """Set the step `name` is at now, before the answer that asks for it is sent (which stores
+    it, see SavingRateLimiter); the step's return value must agree."""
+    memory_of(context).switch(_key(context), name).state = int(state)
+
+
+def step(name: str, then: int | None = None) -> Callable[[GuardedCallback[int]], Callback[int]]:
+    """`admins_only` for a step of dialogue `name` (a step runs only while `name` is current).
+
+    `then`: the step the dialogue goes to, set before the callback runs so that it is stored
+    before the answer goes out. A step that fails (an exception, or None: "ask again") is put
+    back where it was, also after a `goto` inside the callback.
+    """
 
     def decorate(callback: GuardedCallback[int]) -> Callback[int]:
         @functools.wraps(callback)
         async def guarded(update: Update, context: Context, caller: Caller) -> int:
-            return await callback(update, context, caller)
+            current = memory_of(context).slot(_key(context)).current
+            before = current.state if current is not None and current.name == name else -1
+            if then is not None:
+                goto(context, name, then)
+            try:
+                result = await callback(update, context, caller)
+            except BaseException:
+                _put_back(context, name, before)
+                raise
+            if result is None:
+                _put_back(context, name, before)
+            return result
 
         return admins_only(guarded)
 
     return decorate
+
+
+def _put_back(context: Context, name: str, state: int) -> None:
+    current = memory_of(context).slot(_key(context)).current
+    if current is not None and current.name == name and state >= 0:
+        current.state = state
 
 
 def typed(update: Update) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ from storage.queries.dialogues import (
 )
 
 Key = tuple[int, int]  # (chat id, user id), python-telegram-bot's conversation key
+# The chat and user whose update the current task handles (set by the processor).
+HANDLING: ContextVar[Key | None] = ContextVar("dialogue_handling", default=None)
 D = TypeVar("D")
 
 
@@ -61,10 +64,10 @@ class DialogueMemory:
         timeout: float,
         lock_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
-        # PostgreSQL (`lock_sessions` given): the chat's advisory lock is held, in a connection
-        # of its own pool, while its update runs. SQLite: one instance, no lock.
-        self.sessions = lock_sessions or sessions
-        self.lock = lock_sessions is not None
+        self.sessions = sessions
+        # PostgreSQL: the chat's advisory lock is held, in a connection of its own pool, while
+        # its update runs. SQLite has one instance only: no lock.
+        self.lock_sessions = lock_sessions
         self.timeout = timedelta(seconds=timeout)
         self.slots: dict[Key, Slot] = {}
 
@@ -93,46 +96,62 @@ class DialogueMemory:
         slot.changed = True
         return slot.typed
 
-    def begin(self, key: Key, name: str, cls: type[D]) -> D:
-        """Make `name` the current dialogue with a fresh draft."""
+    def begin(self, key: Key, name: str, cls: type[D], state: int = -1) -> D:
+        """Make `name` the current dialogue with a fresh draft (at `state`, if given)."""
         slot = self.slot(key)
         if slot.current is not None and slot.current.name == name:
             slot.current.draft = {}
         slot.typed = None
-        return self.draft(key, name, cls)
+        fresh = self.draft(key, name, cls)
+        if state >= 0:
+            self.switch(key, name).state = state
+        return fresh
 
     @contextlib.asynccontextmanager
     async def handling(self, key: Key, *, now: datetime) -> AsyncIterator[Slot]:
         """Load the chat's dialogue, yield while its update is handled, then save it.
 
-        On PostgreSQL the transaction that loads the row holds the chat's advisory lock until
-        the row is written back, so an update of the same chat on another instance waits and
-        then reads the new state. SQLite is single-instance: the transaction ends at once, so
-        no write lock is held while the handlers run.
+        PostgreSQL: a transaction-level advisory lock on the chat (pg_advisory_xact_lock) is
+        taken first and held until the new state is committed, so an update of the same chat
+        on another instance waits for it and then reads the new state. Transaction-level, not
+        session-level: it cannot outlive the update (a dead process's connection drops and the
+        lock with it; a pooled connection is never handed on still holding it). The lock's
+        transaction only locks; the row is read and written in short transactions of their
+        own, so a write never waits for a row lock of the update's own lock transaction, and
+        a step's state can be committed before its answer is sent (`save_early`).
         """
-        async with self.sessions() as session:
-            if self.lock:
-                await lock_chat(session, chat_id=key[0])
-            slot = await self._load(session, key, now=now)
-            if not self.lock:
-                await session.commit()
+        async with contextlib.AsyncExitStack() as stack:
+            if self.lock_sessions is not None:
+                lock = await stack.enter_async_context(self.lock_sessions())
+                await lock_chat(lock, chat_id=key[0])
+            slot = await self._load(key, now=now)
             self.slots[key] = slot
             try:
                 yield slot
             finally:
                 self.slots.pop(key, None)
             if slot.changed:
-                await self._save(session, key, slot, now=now)
-            await session.commit()
+                await self._write(key, slot)
 
-    async def _load(self, session: AsyncSession, key: Key, *, now: datetime) -> Slot:
-        row = await dialogue_state(session, chat_id=key[0], user_id=key[1])
-        if row is None:
-            return Slot(current=None)
-        if row.expires_at <= now:
-            await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
-            # A row without a running dialogue only remembers replaced ones: no note.
-            return Slot(current=None, expired=row.name if row.state >= 0 else None)
+    async def save_early(self) -> None:
+        """Store the dialogue of the update this task handles, as it is now: called before the
+        bot sends anything (bot/dialogues/processor.py), so the step an answer asks for is
+        stored when the member sees it and survives a crash right after it."""
+        key = HANDLING.get()
+        slot = self.slots.get(key) if key is not None else None
+        if key is not None and slot is not None and slot.changed:
+            await self._write(key, slot)
+
+    async def _load(self, key: Key, *, now: datetime) -> Slot:
+        async with self.sessions() as session:
+            row = await dialogue_state(session, chat_id=key[0], user_id=key[1])
+            if row is None:
+                return Slot(current=None)
+            if row.expires_at <= now:
+                await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
+                await session.commit()
+                # A row without a running dialogue only remembers replaced ones: no note.
+                return Slot(current=None, expired=row.name if row.state >= 0 else None)
         current = Current(
             name=row.name,
             state=row.state,
@@ -141,11 +160,12 @@ class DialogueMemory:
         )
         return Slot(current=current)
 
-    async def _save(self, session: AsyncSession, key: Key, slot: Slot, *, now: datetime) -> None:
+    async def _write(self, key: Key, slot: Slot) -> None:
         current = slot.current
-        if current is None or (current.state < 0 and not current.replaced):
-            await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
-        else:
+        async with self.sessions.begin() as session:
+            if current is None or (current.state < 0 and not current.replaced):
+                await forget_dialogue_state(session, chat_id=key[0], user_id=key[1])
+                return
             if slot.typed is not None:
                 current.draft = encode_draft(slot.typed)
             await save_dialogue_state(
@@ -156,7 +176,7 @@ class DialogueMemory:
                 state=current.state,
                 draft=dumps(current.draft),
                 replaced=json.dumps(current.replaced),
-                expires_at=now.astimezone(UTC) + self.timeout,
+                expires_at=datetime.now(UTC) + self.timeout,
             )
 
 

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
 from bot.access import resolve_caller
+from bot.dialogues.memory import HANDLING, DialogueMemory
 from bot.i18n import t
 from bot.runtime import BotApplication, Runtime
 
@@ -101,7 +102,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                     if not _is_command(update):
                         return
                 awaited = True
-                await coroutine
+                token = HANDLING.set(key)
+                try:
+                    await coroutine
+                finally:
+                    HANDLING.reset(token)
         finally:
             if not awaited:
                 _discard(coroutine)  # not handled (expired step, or the database failed)
@@ -133,3 +138,34 @@ def _discard(coroutine: Awaitable[Any]) -> None:
     close = getattr(coroutine, "close", None)
     if close is not None:
         close()  # never awaited on purpose: the expired dialogue's step is not handled
+
+
+class SavingRateLimiter(BaseRateLimiter[Any]):
+    """Every Bot API request of the application passes here: before one is sent while an
+    update is handled, the chat's changed dialogue is stored (DialogueMemory.save_early), so
+    the state is written before the bot answers the update that changed it. Then `inner`
+    (AIORateLimiter) paces the request."""
+
+    def __init__(self, inner: BaseRateLimiter[Any], memory: DialogueMemory) -> None:
+        self.inner = inner
+        self.memory = memory
+
+    async def initialize(self) -> None:
+        await self.inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self.inner.shutdown()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        await self.memory.save_early()
+        return await self.inner.process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )

@@ -65,7 +65,7 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
 
 
 async def _begin(update: Update, context: Context, caller: Caller, mode: str) -> int | None:
-    begin_draft(context).mode = mode
+    begin_draft(context, Step.PICK).mode = mode
     state = await _show_choices(update, caller, mode, 0)
     if state is None:
         dialogue.finish(context, NAME)
@@ -82,7 +82,7 @@ async def begin_cancel(update: Update, context: Context, caller: Caller) -> int 
     return await _begin(update, context, caller, CANCEL)
 
 
-@step
+@step()
 async def got_page(update: Update, context: Context, caller: Caller) -> int:
     offset = int(parse_callback(update, PAGE_BUTTON).group(1))
     await answer_query(update)
@@ -99,7 +99,7 @@ async def _meeting(caller: Caller, meeting_id: int | None) -> Meeting:
         return await changeable_meeting(session, meeting_id=meeting_id, now=runtime.now())
 
 
-@step
+@step()
 async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     meeting = await _meeting(caller, int(parse_callback(update, PICK_BUTTON).group(1)))
     draft = _draft(context)
@@ -119,7 +119,7 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     return Step.NEW_START
 
 
-@step
+@step(Step.NEW_END)
 async def got_new_start(update: Update, context: Context, caller: Caller) -> int:
     runtime = caller.runtime
     start = parse_datetime(dialogue.typed(update), runtime.tz)
@@ -145,7 +145,7 @@ async def _ask_place(update: Update, context: Context, caller: Caller) -> int:
     return Step.NEW_PLACE
 
 
-@step
+@step()
 async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     text = dialogue.typed(update)
@@ -155,7 +155,7 @@ async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
     return await _ask_place(update, context, caller)
 
 
-@step
+@step()
 async def keep_duration(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     old_start, old_end = draft.old_start, draft.old_end
@@ -183,7 +183,7 @@ async def _preview_move(update: Update, context: Context, caller: Caller) -> int
     return Step.CONFIRM_MOVE
 
 
-@step
+@step()
 async def got_new_place(update: Update, context: Context, caller: Caller) -> int:
     text = dialogue.typed(update)
     location = None if dialogue.is_dash(text) else clean_location(text)
@@ -192,7 +192,7 @@ async def got_new_place(update: Update, context: Context, caller: Caller) -> int
     return await _preview_move(update, context, caller)
 
 
-@step
+@step()
 async def keep_place(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).keep_location = True
     await answer_query(update)
@@ -208,7 +208,7 @@ async def _done(
     return dialogue.finish(context, NAME)
 
 
-@step
+@step()
 async def confirmed_move(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     runtime = caller.runtime
@@ -229,7 +229,7 @@ async def confirmed_move(update: Update, context: Context, caller: Caller) -> in
     return await _done(update, context, caller, "meeting_admin.moved", moved.item)
 
 
-@step
+@step()
 async def confirmed_cancel(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     runtime = caller.runtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -9,6 +10,7 @@ from enum import IntEnum
 from telegram.ext import ContextTypes
 
 from bot import dialogues
+from bot.access import Callback, GuardedCallback
 from storage.models import MeetingKind
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -59,8 +61,11 @@ def draft(context: Context) -> MeetingDraft:
     return dialogues.draft(context, NAME, MeetingDraft)
 
 
-def begin(context: Context) -> MeetingDraft:
-    return dialogues.begin(context, NAME, MeetingDraft)
+def begin(context: Context, state: Step) -> MeetingDraft:
+    """A fresh draft, the dialogue at `state` (stored before the first question goes out)."""
+    return dialogues.begin(context, NAME, MeetingDraft, state)
 
 
-step = dialogues.step(NAME)
+def step(then: Step | None = None) -> Callable[[GuardedCallback[int]], Callback[int]]:
+    """`dialogues.step` of this dialogue; `then`: the step it goes to (stored before the answer)."""
+    return dialogues.step(NAME, then)

@@ -40,7 +40,7 @@ MAX_COMMITTEE_BUTTONS = 90  # Telegram allows 100 buttons per keyboard
 
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
-    begin_draft(context)
+    begin_draft(context, Step.KIND)
     kinds = [
         [(caller.t(f"meetings.kind.{kind.value}"), f"madm:kind:{kind.value}")]
         for kind in MeetingKind
@@ -51,7 +51,7 @@ async def begin(update: Update, context: Context, caller: Caller) -> int:
     return Step.KIND
 
 
-@step
+@step()
 async def got_kind(update: Update, context: Context, caller: Caller) -> int:
     kind = MeetingKind(parse_callback(update, KIND_BUTTON).group(1))
     _draft(context).kind = kind
@@ -82,7 +82,7 @@ async def _committee(caller: Caller, organization_id: int | None) -> Organizatio
     return organization
 
 
-@step
+@step(Step.TITLE)
 async def got_committee(update: Update, context: Context, caller: Caller) -> int:
     organization_id = int(parse_callback(update, COMMITTEE_BUTTON).group(1))
     async with caller.runtime.sessions() as session:
@@ -96,14 +96,14 @@ async def got_committee(update: Update, context: Context, caller: Caller) -> int
     return Step.TITLE
 
 
-@step
+@step(Step.START)
 async def got_title(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).name = clean_meeting_name(dialogue.typed(update))
     await reply(update, caller.t("meeting_admin.ask_start"), dialogue.with_abort(caller, "madm"))
     return Step.START
 
 
-@step
+@step(Step.END_TIME)
 async def got_start(update: Update, context: Context, caller: Caller) -> int:
     runtime = caller.runtime
     start = parse_datetime(dialogue.typed(update), runtime.tz)
@@ -113,7 +113,7 @@ async def got_start(update: Update, context: Context, caller: Caller) -> int:
     return Step.END_TIME
 
 
-@step
+@step(Step.PLACE)
 async def got_end(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     text = dialogue.typed(update)
@@ -124,7 +124,7 @@ async def got_end(update: Update, context: Context, caller: Caller) -> int:
     return Step.PLACE
 
 
-@step
+@step(Step.PUBLIC)
 async def got_place(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     text = dialogue.typed(update)
@@ -142,7 +142,7 @@ async def got_place(update: Update, context: Context, caller: Caller) -> int:
     return Step.PUBLIC
 
 
-@step
+@step(Step.RSVP)
 async def got_public(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.public = parse_callback(update, PUBLIC_BUTTON).group(1) == "yes"
@@ -159,7 +159,7 @@ async def got_public(update: Update, context: Context, caller: Caller) -> int:
     return Step.RSVP
 
 
-@step
+@step(Step.CONFIRM_NEW)
 async def got_rsvp(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.rsvp = parse_callback(update, RSVP_BUTTON).group(1) == "yes"
@@ -185,7 +185,7 @@ async def got_rsvp(update: Update, context: Context, caller: Caller) -> int:
     return Step.CONFIRM_NEW
 
 
-@step
+@step()
 async def confirmed_new(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     runtime = caller.runtime
@@ -219,6 +219,6 @@ async def confirmed_new(update: Update, context: Context, caller: Caller) -> int
     return dialogue.finish(context, NAME)
 
 
-@step
+@step()
 async def abort(update: Update, context: Context, caller: Caller) -> int:
     return await dialogue.abort(update, context, caller, NAME)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -9,6 +10,7 @@ from enum import IntEnum
 from telegram.ext import ContextTypes
 
 from bot import dialogues
+from bot.access import Callback, GuardedCallback
 
 Context = ContextTypes.DEFAULT_TYPE
 NAME = "padm"  # the dialogue's stored name and its callback-data prefix: keep it stable
@@ -43,8 +45,11 @@ def draft(context: Context) -> PaperDraft:
     return dialogues.draft(context, NAME, PaperDraft)
 
 
-def begin(context: Context) -> PaperDraft:
-    return dialogues.begin(context, NAME, PaperDraft)
+def begin(context: Context, state: Step) -> PaperDraft:
+    """A fresh draft, the dialogue at `state` (stored before the first question goes out)."""
+    return dialogues.begin(context, NAME, PaperDraft, state)
 
 
-step = dialogues.step(NAME)
+def step(then: Step | None = None) -> Callable[[GuardedCallback[int]], Callback[int]]:
+    """`dialogues.step` of this dialogue; `then`: the step it goes to (stored before the answer)."""
+    return dialogues.step(NAME, then)

@@ -32,13 +32,13 @@ async def begin_attach(update: Update, context: Context, caller: Caller) -> int:
         paper = await paper_by_reference(session, reference=reference)
     if paper is None:
         raise UserError("paper_admin.no_such_paper", reference=reference)
-    draft = begin_draft(context)
+    draft = begin_draft(context, Step.DOCUMENT)
     draft.paper_id, draft.reference, draft.attached = paper.id, paper.reference, len(paper.files)
     await reply(update, caller.t("paper_admin.ask_document", reference=paper.reference))
     return Step.DOCUMENT
 
 
-@step
+@step(Step.DOCUMENT)
 async def got_document(update: Update, context: Context, caller: Caller) -> int:
     message = update.effective_message
     document = message.document if message else None
@@ -72,7 +72,7 @@ async def got_document(update: Update, context: Context, caller: Caller) -> int:
     return Step.DOCUMENT
 
 
-@step
+@step(Step.DOCUMENT)
 async def not_a_document(update: Update, context: Context, caller: Caller) -> int:
     await reply(update, caller.t("paper_admin.send_document"))
     return Step.DOCUMENT
@@ -85,12 +85,12 @@ async def _finish(update: Update, context: Context, caller: Caller) -> int:
     return dialogue.finish(context, NAME)
 
 
-@step
+@step()
 async def done(update: Update, context: Context, caller: Caller) -> int:
     return await _finish(update, context, caller)
 
 
-@step
+@step()
 async def abort(update: Update, context: Context, caller: Caller) -> int:
     if _draft(context).paper_id is not None:
         # Already published: ending the dialogue only stops taking documents.

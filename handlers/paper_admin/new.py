@@ -46,13 +46,13 @@ MAX_DEPARTMENT_BUTTONS = 90  # Telegram allows 100 buttons per keyboard
 
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
-    begin_draft(context)
+    begin_draft(context, Step.REFERENCE)
     text = caller.t("paper_admin.ask_reference")
     await reply(update, text, dialogue.with_abort(caller, NAME))
     return Step.REFERENCE
 
 
-@step
+@step(Step.TITLE)
 async def got_reference(update: Update, context: Context, caller: Caller) -> int:
     async with caller.runtime.sessions() as session:
         reference = await check_new_reference(session, reference=dialogue.typed(update))
@@ -62,7 +62,7 @@ async def got_reference(update: Update, context: Context, caller: Caller) -> int
     return Step.TITLE
 
 
-@step
+@step(Step.TYPE)
 async def got_title(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.name = clean_paper_name(dialogue.typed(update))
@@ -72,7 +72,7 @@ async def got_title(update: Update, context: Context, caller: Caller) -> int:
     return Step.TYPE
 
 
-@step
+@step(Step.DATE)
 async def got_type(update: Update, context: Context, caller: Caller) -> int:
     code = parse_callback(update, TYPE_BUTTON).group(1)
     _draft(context).paper_type = PAPER_TYPES[code]
@@ -96,13 +96,13 @@ async def _ask_originator(update: Update, caller: Caller) -> int:
     return Step.ORIGINATOR
 
 
-@step
+@step()
 async def got_date(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).day = parse_date(dialogue.typed(update))
     return await _ask_originator(update, caller)
 
 
-@step
+@step()
 async def got_today(update: Update, context: Context, caller: Caller) -> int:
     parse_callback(update, DATE_BUTTON)
     _draft(context).day = caller.runtime.today()
@@ -129,7 +129,7 @@ async def _department(caller: Caller, organization_id: int | None) -> Organizati
     return found
 
 
-@step
+@step()
 async def got_originator(update: Update, context: Context, caller: Caller) -> int:
     value = parse_callback(update, ORIGINATOR_BUTTON).group(1)
     originator = None
@@ -143,7 +143,7 @@ async def got_originator(update: Update, context: Context, caller: Caller) -> in
     return await _ask_proposal(update, caller)
 
 
-@step
+@step()
 async def typed_originator(update: Update, context: Context, caller: Caller) -> int:
     """A typed "-" means no department; a typed name is looked up by its key."""
     text = dialogue.typed(update)
@@ -155,7 +155,7 @@ async def typed_originator(update: Update, context: Context, caller: Caller) -> 
     return await _ask_proposal(update, caller)
 
 
-@step
+@step(Step.CONFIRM)
 async def got_proposal(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     text = dialogue.raw_text(update)
@@ -181,7 +181,7 @@ async def got_proposal(update: Update, context: Context, caller: Caller) -> int:
     return Step.CONFIRM
 
 
-@step
+@step()
 async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     runtime = caller.runtime

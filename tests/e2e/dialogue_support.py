@@ -37,20 +37,6 @@ async def stored_state(sessions: Sessions, user_id: int) -> tuple[str, int] | No
         return (row.name, row.state) if row is not None else None
 
 
-async def until_stored(
-    sessions: Sessions,
-    user_id: int,
-    expected: tuple[str, int],
-    *,
-    timeout: float = 30.0,  # noqa: ASYNC109
-) -> None:
-    deadline = time.monotonic() + timeout
-    while (found := await stored_state(sessions, user_id)) != expected:
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"stored dialogue is {found}, expected {expected}")
-        await asyncio.sleep(0.02)
-
-
 def bot_environment(api: LocalBotApi, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GREMIENBOT_")}
     env |= {

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import LocalBotApi
 from storage.models import Announcement, Invite
 from tests.e2e.conftest import StartBot
-from tests.e2e.dialogue_support import bot_process, stop_process, stored_state, until_stored
+from tests.e2e.dialogue_support import bot_process, stop_process, stored_state
 
 pytestmark = pytest.mark.usefixtures("imported")
 Sessions = async_sessionmaker[AsyncSession]
@@ -42,7 +42,8 @@ async def test_an_invitation_goes_on_after_a_restart(
         await martin.wait_for(lambda m: "Wen möchten Sie einladen" in m.text, timeout=30)
         await martin.send("Clara Neu", wait=False)
         await martin.wait_for(lambda m: "Zu welcher Fraktion gehört Clara Neu?" in m.text)
-        await until_stored(sessions, MARTIN, ("invitation", 1))  # the faction step
+        # Stored before the answer went out: the faction step.
+        assert await stored_state(sessions, MARTIN) == ("invitation", 1)
         await stop_process(process, how)
 
     await start_bot()
@@ -78,7 +79,8 @@ async def test_a_broadcast_with_an_attachment_goes_on_after_a_restart(
         await martin.wait_for(lambda m: "Anhang" in m.text)
         await martin.send_document("Zeitplan.pdf", pdf, mime_type="application/pdf", wait=False)
         await martin.wait_for(lambda m: m.text.startswith("📎 „Zeitplan.pdf“ wird angehängt."))
-        await until_stored(sessions, MARTIN, ("broadcast", 2))  # the audience step
+        # Stored before the answer went out: the audience step.
+        assert await stored_state(sessions, MARTIN) == ("broadcast", 2)
         await stop_process(process, how)
 
     await start_bot()
