@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogues.drafts import decode_draft, dumps, encode_draft, loads
 from storage.queries.dialogues import (
     dialogue_state,
     forget_dialogue_state,
+    forget_expired_dialogues,
     lock_chat,
     save_dialogue_state,
 )
 
+log = logging.getLogger(__name__)
+FORGET_AFTER = timedelta(days=7)
 Key = tuple[int, int]  # (chat id, user id), python-telegram-bot's conversation key
 # The chat and user whose update the current task handles (set by the processor).
 HANDLING: ContextVar[Key | None] = ContextVar("dialogue_handling", default=None)
@@ -132,6 +137,18 @@ class DialogueMemory:
                 self.slots.pop(key, None)
             if slot.changed:
                 await self._write(key, slot)
+                await self._purge()
+
+    async def _purge(self) -> None:
+        """Rows of chats that never came back after their dialogue expired go after a week
+        (until then their next message still gets the timeout note). Cheap (an index range,
+        only when a dialogue changed) and in a transaction of its own: a purge that fails, e.g.
+        meeting another instance's purge, costs nothing but a log line."""
+        try:
+            async with self.sessions.begin() as session:
+                await forget_expired_dialogues(session, before=datetime.now(UTC) - FORGET_AFTER)
+        except SQLAlchemyError:
+            log.warning("could not purge expired dialogues", exc_info=True)
 
     async def save_early(self) -> None:
         """Store the dialogue of the update this task handles, as it is now: called before the

@@ -79,3 +79,8 @@ async def forget_dialogue_state(session: AsyncSession, *, chat_id: int, user_id:
             DialogueState.chat_id == chat_id, DialogueState.user_id == user_id
         )
     )
+
+
+async def forget_expired_dialogues(session: AsyncSession, *, before: datetime) -> None:
+    """Rows of dialogues that expired before `before` (chats that never came back)."""
+    await session.execute(delete(DialogueState).where(DialogueState.expires_at < before))
