@@ -82,7 +82,7 @@ async def begin_cancel(update: Update, context: Context, caller: Caller) -> int 
     return await _begin(update, context, caller, CANCEL)
 
 
-@step()
+@step(Step.PICK)
 async def got_page(update: Update, context: Context, caller: Caller) -> int:
     offset = int(parse_callback(update, PAGE_BUTTON).group(1))
     await answer_query(update)
@@ -111,10 +111,12 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
         preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
         text = caller.t("meeting_admin.preview_cancel", preview=preview)
         rows = [[(caller.t("meeting_admin.cancel_button"), "madm:ok")]]
+        dialogue.goto(context, NAME, Step.CONFIRM_CANCEL)
         await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=True)
         return Step.CONFIRM_CANCEL
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)
+    dialogue.goto(context, NAME, Step.NEW_START)
     await reply(update, text, dialogue.with_abort(caller, NAME), edit=True)
     return Step.NEW_START
 
@@ -145,7 +147,7 @@ async def _ask_place(update: Update, context: Context, caller: Caller) -> int:
     return Step.NEW_PLACE
 
 
-@step()
+@step(Step.NEW_PLACE)
 async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     text = dialogue.typed(update)
@@ -155,7 +157,7 @@ async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
     return await _ask_place(update, context, caller)
 
 
-@step()
+@step(Step.NEW_PLACE)
 async def keep_duration(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     old_start, old_end = draft.old_start, draft.old_end
@@ -183,7 +185,7 @@ async def _preview_move(update: Update, context: Context, caller: Caller) -> int
     return Step.CONFIRM_MOVE
 
 
-@step()
+@step(Step.CONFIRM_MOVE)
 async def got_new_place(update: Update, context: Context, caller: Caller) -> int:
     text = dialogue.typed(update)
     location = None if dialogue.is_dash(text) else clean_location(text)
@@ -192,7 +194,7 @@ async def got_new_place(update: Update, context: Context, caller: Caller) -> int
     return await _preview_move(update, context, caller)
 
 
-@step()
+@step(Step.CONFIRM_MOVE)
 async def keep_place(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).keep_location = True
     await answer_query(update)

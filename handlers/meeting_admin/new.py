@@ -65,6 +65,7 @@ async def got_kind(update: Update, context: Context, caller: Caller) -> int:
         [(org.name, f"madm:org:{org.id}")] for org in committees[:MAX_COMMITTEE_BUTTONS]
     ]
     text = caller.t("meeting_admin.ask_committee", kind=caller.t(f"meetings.kind.{kind.value}"))
+    dialogue.goto(context, NAME, Step.COMMITTEE)
     await reply(update, text, dialogue.with_abort(caller, "madm", rows), edit=True)
     return Step.COMMITTEE
 

@@ -96,13 +96,13 @@ async def _ask_originator(update: Update, caller: Caller) -> int:
     return Step.ORIGINATOR
 
 
-@step()
+@step(Step.ORIGINATOR)
 async def got_date(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).day = parse_date(dialogue.typed(update))
     return await _ask_originator(update, caller)
 
 
-@step()
+@step(Step.ORIGINATOR)
 async def got_today(update: Update, context: Context, caller: Caller) -> int:
     parse_callback(update, DATE_BUTTON)
     _draft(context).day = caller.runtime.today()
@@ -129,7 +129,7 @@ async def _department(caller: Caller, organization_id: int | None) -> Organizati
     return found
 
 
-@step()
+@step(Step.PROPOSAL)
 async def got_originator(update: Update, context: Context, caller: Caller) -> int:
     value = parse_callback(update, ORIGINATOR_BUTTON).group(1)
     originator = None
@@ -143,7 +143,7 @@ async def got_originator(update: Update, context: Context, caller: Caller) -> in
     return await _ask_proposal(update, caller)
 
 
-@step()
+@step(Step.PROPOSAL)
 async def typed_originator(update: Update, context: Context, caller: Caller) -> int:
     """A typed "-" means no department; a typed name is looked up by its key."""
     text = dialogue.typed(update)
@@ -181,7 +181,7 @@ async def got_proposal(update: Update, context: Context, caller: Caller) -> int:
     return Step.CONFIRM
 
 
-@step()
+@step(Step.DOCUMENT)
 async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     runtime = caller.runtime
