@@ -1,9 +1,16 @@
-"""The dialogue layer every multi-step conversation uses (see conversation.py for the API).
+"""The dialogue layer every multi-step conversation uses.
 
-- `dialogue(name, memory, entry_points=…, states={State.X: […]}, fallbacks=…)` builds one.
-- `begin(context, name, Draft)` / `draft(context, name, Draft)` / `finish(context, name)`.
-- State and draft are stored per chat and user in the database (memory.py, drafts.py); the
-  processor (processor.py) loads them before an update and writes them back after it.
+- `dialogue(name, memory, entry_points=…, states={Step.X: […]}, fallbacks=…)` builds one (a
+  ConversationHandler whose state is the chat's stored dialogue; `Step` is the dialogue's
+  IntEnum, stored as numbers, so steps are appended, never renumbered; `name` is stored too).
+- In a step: `begin(context, name, Draft, Step.FIRST)`, `draft(context, name, Draft)` (a typed
+  dataclass of plain values, bot/dialogues/drafts.py), `goto(context, name, Step.X)` before
+  the answer that asks for X, `finish(context, name)` → END; `@step(name, then=Step.X)` guards
+  a step (administrators) and sets X before it runs, putting it back if the step fails.
+- State and draft live in the database per chat and user (memory.py, storage/queries/
+  dialogues.py): loaded before each update by `ChatOrderedProcessor` (processor.py: chats in
+  parallel, each chat in order, on PostgreSQL locked across instances), stored before any
+  request the bot sends (`SavingRateLimiter`) and after the update.
 """
 
 from bot.dialogues.conversation import (
