@@ -10,14 +10,12 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
+from bot.dialogues import ChatOrderedProcessor, DialogueMemory, SavingRateLimiter
 from bot.jobs import schedule_jobs
 from bot.menus import publish_personal_menu
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
-from bot.services.attendance import attendance_notifier, combine_notifiers
 from bot.services.members import ensure_admins
-from bot.services.notices import change_notifier
 from handlers import (
-    admin_dialogue,
     agenda,
     attendance,
     attendance_admin,
@@ -25,6 +23,7 @@ from handlers import (
     broadcast,
     broadcast_replies,
     calendar,
+    cancel,
     errors,
     fallback,
     groups,
@@ -46,11 +45,11 @@ from storage.queries.members import current_admins
 HandlerList = list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]
 
 
-def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
+def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
     """Every handler in the order python-telegram-bot tries them (group 0).
 
-    Built for each Application: the dialogues (`handlers()`) keep their state in the handler
-    objects, which two applications in one process must not share.
+    Built for each Application: the dialogues (`handlers()`) read their state from the
+    application's dialogue store (bot/dialogues), which keeps it in the database.
     """
     return [
         groups.HANDLERS,  # the bot added to / removed from a group
@@ -75,6 +74,7 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
         broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
+        cancel.HANDLERS,  # /abbrechen when no dialogue runs (a running one takes it first)
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]
 
@@ -88,21 +88,27 @@ def build_application(runtime: Runtime) -> BotApplication:
         .base_url(settings.api_base_url)
         # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
         # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Before a request goes out while an update is handled, the chat's dialogue is stored
+        # (bot/dialogues): an answer never runs ahead of the stored state.
+        .rate_limiter(
+            SavingRateLimiter(
+                AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=3),
+                runtime.dialogues,
+            )
+        )
     )
+    # Chats in parallel, each chat in order; dialogue state loaded and stored around each
+    # update (bot/dialogues/processor.py).
+    processor = ChatOrderedProcessor(runtime, concurrency=runtime.concurrent_updates)
+    builder = builder.concurrent_updates(processor)
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     application = builder.build()
+    processor.application = application
     application.bot_data[RUNTIME_KEY] = runtime
-    dialogues = admin_dialogue.new_registry(application.bot_data)
-    for handler_list in handler_lists(dialogues):
+    for handler_list in handler_lists(runtime.dialogues):
         application.add_handlers(handler_list)
     application.add_error_handler(errors.on_error)
-    # Changes made in the chat notify members (bot/services/notices) and ask for attendance
-    # (bot/services/attendance), inside the change's transaction.
-    application.bot_data[admin_dialogue.NOTIFIER_KEY] = lambda actor_id: combine_notifiers(
-        [change_notifier(settings, skip_person_id=actor_id), attendance_notifier(settings)]
-    )
     schedule_jobs(application)  # reminders, broadcast status messages (bot/jobs.py)
     return application
 

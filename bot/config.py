@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     # Members who have not answered an attendance request are reminded this many days before.
     rsvp_reminder_days: int = Field(default=3, ge=1, le=60)
+    # Seconds a dialogue may idle before it is over (bot/dialogues; DESIGN section 4).
+    dialogue_timeout: float = Field(default=1800, gt=0, le=7 * 24 * 3600)
+    # Updates of different chats handled at once (bot/dialogues/processor.py); 1 = sequential.
+    concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    # The bot's own pace for direct replies (python-telegram-bot's AIORateLimiter), messages/s;
+    # 0 = none (the Bot API server's flood answers are still waited out).
+    reply_rate: float = Field(default=30.0, ge=0, le=1000)
 
     @field_validator("database_url")
     @classmethod

@@ -7,16 +7,17 @@ the service re-checks membership, the meeting, its version and that it has not s
 refused press is answered with the reason and changes nothing; the message is then redrawn
 with what is true now (new time, closed, cancelled).
 
-👥 asks for the deputy's name as the next text message: a ConversationHandler keeps that
-question per user (in memory; after a restart the member simply presses 👥 again, nothing
-was stored yet). /abbrechen keeps the earlier answer; a name typed more than 15 minutes later
-is not taken. (Not PTB's conversation_timeout: its jobs live in the handler object, which this
-module shares between Application instances, e.g. in tests.)
+👥 asks for the deputy's name as the next text message: a dialogue (bot/dialogues) whose state
+is stored with the chat, so the question survives a restart and reaches any instance, and
+ends after GREMIENBOT_DIALOGUE_TIMEOUT like every dialogue. /abbrechen keeps the earlier
+answer.
 """
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 from telegram import Message, Update
@@ -27,12 +28,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
+from bot import dialogues
 from bot.access import Caller, members_only, resolve_caller
+from bot.dialogues import END, DialogueMemory
 from bot.errors import UserError
 from bot.i18n import Html, format_when, normalize_language, t
 from bot.runtime import get_runtime
@@ -48,28 +50,36 @@ from bot.views.attendance import (
     request_text,
 )
 from bot.views.council import meeting_title
-from handlers import admin_dialogue as dialogues
 from storage.models import AttendanceStatus, Meeting
 from storage.queries.attendance import answer_of, fresh_meeting
 
 Context = ContextTypes.DEFAULT_TYPE
-DEPUTY_NAME = 0
-DIALOGUE = "deputy"
-END = ConversationHandler.END
-PENDING = "attendance_deputy"  # user_data: what the typed name is for
-DEPUTY_TIMEOUT_SECONDS = 15 * 60  # how long a typed name is taken after 👥
+
+
+class Step(IntEnum):
+    DEPUTY_NAME = 0
+
+
+DIALOGUE = "deputy"  # stored with the state: keep it stable
+
+
+@dataclass
+class DeputyDraft:
+    """What the typed name is for: the meeting (as asked) and the message to redraw."""
+
+    meeting_id: int | None = None
+    sequence: int = 0
+    chat_id: int = 0
+    message_id: int = 0
 
 
 def _finish(context: Context) -> None:
     """The deputy question is over: forget it, and typed text goes elsewhere again."""
-    _pending(context).clear()
-    dialogues.end_dialogue(context, DIALOGUE)
+    dialogues.finish(context, DIALOGUE)
 
 
-def _pending(context: Context) -> dict[str, Any]:
-    assert context.user_data is not None
-    pending: dict[str, Any] = context.user_data.setdefault(PENDING, {})
-    return pending
+def _pending(context: Context) -> DeputyDraft:
+    return dialogues.draft(context, DIALOGUE, DeputyDraft)
 
 
 def _from_this_message(update: Update) -> bool:
@@ -129,7 +139,6 @@ async def pressed(update: Update, context: Context, caller: Caller) -> int | Non
     if not _from_this_message(update):
         raise UserError("attendance.wrong_message")
     meeting_id, sequence, code = int(match.group(1)), int(match.group(2)), match.group(3)
-    _pending(context).clear()
     runtime = caller.runtime
     now = runtime.now()
     if code == CLOSED_CODE:
@@ -193,32 +202,23 @@ async def pressed_by_anyone(update: Update, context: Context) -> int | None:
 async def _ask_deputy(update: Update, context: Context, caller: Caller, meeting: Meeting) -> int:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    dialogues.begin_dialogue(context, DIALOGUE)  # typed text is the name now
-    _pending(context).update(
-        meeting_id=meeting.id,
-        sequence=meeting.sequence,
-        chat_id=query.message.chat_id,
-        message_id=query.message.message_id,
-        asked_at=caller.runtime.now().timestamp(),
-    )
+    # Typed text is the name now; the step is stored before the question goes out.
+    pending = dialogues.begin(context, DIALOGUE, DeputyDraft, Step.DEPUTY_NAME)
+    pending.meeting_id, pending.sequence = meeting.id, meeting.sequence
+    pending.chat_id, pending.message_id = query.message.chat_id, query.message.message_id
     await answer_query(update, caller.t("attendance.deputy_prompt"))
     when = format_when(meeting.start, caller.language, caller.runtime.tz)
     await reply(update, caller.t("attendance.deputy_ask", title=meeting_title(meeting), when=when))
-    return DEPUTY_NAME
+    return Step.DEPUTY_NAME
 
 
 @members_only
 async def got_deputy_name(update: Update, context: Context, caller: Caller) -> int | None:
-    pending = dict(_pending(context))
+    pending = _pending(context)
     runtime = caller.runtime
-    if not pending:
-        # The dialogue's state outlived this application's user_data (a second Application in
-        # one process, as in tests): the text was not meant as a name.
-        await reply(update, caller.t("fallback.unknown_command"))
-        return END
-    if runtime.now().timestamp() - pending["asked_at"] > DEPUTY_TIMEOUT_SECONDS:
+    if pending.meeting_id is None:  # cannot happen while the step is stored with its draft
         _finish(context)
-        await reply(update, caller.t("attendance.deputy_expired"))
+        await reply(update, caller.t("fallback.unknown_command"))
         return END
     message = update.effective_message
     try:
@@ -226,8 +226,8 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
             answered = await record_answer(
                 session,
                 person=caller.person,
-                meeting_id=pending["meeting_id"],
-                sequence=pending["sequence"],
+                meeting_id=pending.meeting_id,
+                sequence=pending.sequence,
                 status=AttendanceStatus.DEPUTY,
                 deputy_name=message.text if message else None,
                 now=runtime.now(),
@@ -237,7 +237,7 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
         _finish(context)
         await reply(update, refused.render(caller.language))
         await _redraw_message(
-            context, caller, pending["chat_id"], pending["message_id"], refused.meeting_id
+            context, caller, pending.chat_id, pending.message_id, refused.meeting_id
         )
         return END
     # A bad name raised UserError above: the guard showed why and the question stays open.
@@ -247,41 +247,32 @@ async def got_deputy_name(update: Update, context: Context, caller: Caller) -> i
         update,
         caller.t("attendance.deputy_saved", answer=answer, title=meeting_title(answered.meeting)),
     )
-    await _redraw_message(
-        context, caller, pending["chat_id"], pending["message_id"], answered.meeting.id
-    )
+    await _redraw_message(context, caller, pending.chat_id, pending.message_id, answered.meeting.id)
     return END
 
 
 @members_only
 async def abort(update: Update, context: Context, caller: Caller) -> int:
-    pending = dict(_pending(context))
+    meeting_id = _pending(context).meeting_id
     _finish(context)
     answer = caller.t("attendance.no_answer")
-    if pending:
+    if meeting_id is not None:
         async with caller.runtime.sessions() as session:
-            attendance = await answer_of(
-                session, meeting_id=pending["meeting_id"], person_id=caller.person.id
-            )
+            attendance = await answer_of(session, meeting_id=meeting_id, person_id=caller.person.id)
         answer = answer_label(attendance, caller.language)
     await reply(update, caller.t("attendance.deputy_aborted", answer=Html(answer)))
     return END
 
 
-def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, Any]]:
-    """The dialogue, built per application: its state lives in the handler object."""
-    # Typed text is the deputy's name only while this question is the chat's current dialogue.
-    text_input = (
-        filters.TEXT
-        & ~filters.COMMAND
-        & filters.ChatType.PRIVATE
-        & dialogues.active(DIALOGUE, registry)
-    )
-    dialogue = dialogues.conversation(
+def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue; its state is the chat's stored dialogue (bot/dialogues). Typed text is the
+    deputy's name only while this question is the chat's current dialogue."""
+    text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    dialogue = dialogues.dialogue(
+        DIALOGUE,
+        memory,
         entry_points=[CallbackQueryHandler(pressed_by_anyone, pattern=r"^att:")],
-        states={DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
+        states={Step.DEPUTY_NAME: [MessageHandler(text_input, got_deputy_name)]},
         fallbacks=[CommandHandler("abbrechen", abort)],
-        allow_reentry=True,
-        name="attendance_deputy",
     )
     return [dialogue]

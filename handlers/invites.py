@@ -8,7 +8,9 @@ a step that is refused or gets bad input returns None, which keeps the dialogue 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import IntEnum
 from typing import Any
 
 from telegram import Update
@@ -17,36 +19,50 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
+from bot import dialogues
 from bot.access import Caller, admins_only
+from bot.dialogues import DialogueMemory
 from bot.errors import UserError
 from bot.i18n import format_when
 from bot.services.invites import clean_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
-from handlers import admin_dialogue as dialogues
 from storage.models import OrganizationKind
 from storage.queries.members import factions
 from storage.queries.organizations import by_id
 
 Context = ContextTypes.DEFAULT_TYPE
-NAME, FACTION, FUNCTION, ADMIN, CONFIRM = range(5)
-END = ConversationHandler.END
-DRAFT = "invite_draft"
-DIALOGUE = "invitation"
+
+
+class Step(IntEnum):
+    NAME = 0
+    FACTION = 1
+    FUNCTION = 2
+    ADMIN = 3
+    CONFIRM = 4
+
+
+DIALOGUE = "invitation"  # stored with the state: keep it stable
 FACTION_BUTTON = re.compile(r"inv:faction:(\d{1,12}|-)")
 ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
 CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
 MAX_FUNCTION_LENGTH = 200
 
 
-def _draft(context: Context) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})
-    return draft
+@dataclass
+class InviteDraft:
+    name: str = ""
+    faction: str | None = None  # the faction's import key
+    faction_name: str | None = None
+    function: str | None = None
+    admin: bool = False
+
+
+def _draft(context: Context) -> InviteDraft:
+    return dialogues.draft(context, DIALOGUE, InviteDraft)
 
 
 def _text(update: Update) -> str:
@@ -56,30 +72,29 @@ def _text(update: Update) -> str:
 
 @admins_only
 async def begin(update: Update, context: Context, caller: Caller) -> int:
-    dialogues.begin_dialogue(context, DIALOGUE)  # typed text belongs to this dialogue now
-    _draft(context).clear()
+    dialogues.begin(context, DIALOGUE, InviteDraft, Step.NAME)  # typed text is for it now
     await answer_query(update)
     await reply(update, caller.t("invites.ask_name"))
-    return NAME
+    return Step.NAME
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.FACTION)
 async def got_name(update: Update, context: Context, caller: Caller) -> int:
     name = clean_name(_text(update))  # a UserError is shown and the step repeats
-    _draft(context)["name"] = name
+    _draft(context).name = name
     async with caller.runtime.sessions() as session:
         options = await factions(session)
     rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.id}")] for org in options]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
     await reply(update, caller.t("invites.ask_faction", name=name), rows)
-    return FACTION
+    return Step.FACTION
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.FUNCTION)
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
     chosen = parse_callback(update, FACTION_BUTTON).group(1)
     draft = _draft(context)
-    draft["faction"] = draft["faction_name"] = None
+    draft.faction = draft.faction_name = None
     if chosen != "-":
         async with caller.runtime.sessions() as session:
             faction = await by_id(
@@ -87,105 +102,98 @@ async def got_faction(update: Update, context: Context, caller: Caller) -> int:
             )
         if faction is None:
             raise UserError("access.bad_button")
-        draft["faction"], draft["faction_name"] = faction.key, faction.name
+        draft.faction, draft.faction_name = faction.key, faction.name
     await answer_query(update)
-    await reply(update, caller.t("invites.ask_function", name=draft["name"]), edit=True)
-    return FUNCTION
+    await reply(update, caller.t("invites.ask_function", name=draft.name), edit=True)
+    return Step.FUNCTION
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.ADMIN)
 async def got_function(update: Update, context: Context, caller: Caller) -> int:
     text = _text(update)
     draft = _draft(context)
-    draft["function"] = None if text in ("", "-") else text[:MAX_FUNCTION_LENGTH]
+    draft.function = None if text in ("", "-") else text[:MAX_FUNCTION_LENGTH]
     rows = [
         [
             (caller.t("invites.answer_yes"), "inv:admin:yes"),
             (caller.t("invites.answer_no"), "inv:admin:no"),
         ]
     ]
-    await reply(update, caller.t("invites.ask_admin", name=draft["name"]), rows)
-    return ADMIN
+    await reply(update, caller.t("invites.ask_admin", name=draft.name), rows)
+    return Step.ADMIN
 
 
-@admins_only
+@dialogues.step(DIALOGUE, then=Step.CONFIRM)
 async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
-    draft["admin"] = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
+    draft.admin = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
     none = caller.t("invites.none")
     text = caller.t(
         "invites.confirm",
-        name=draft["name"],
-        faction=draft["faction_name"] or none,
-        function=draft["function"] or none,
-        admin=caller.t("invites.answer_yes" if draft["admin"] else "invites.answer_no"),
+        name=draft.name,
+        faction=draft.faction_name or none,
+        function=draft.function or none,
+        admin=caller.t("invites.answer_yes" if draft.admin else "invites.answer_no"),
     )
     rows = [[(caller.t("invites.create"), "inv:ok"), (caller.t("invites.cancel"), "inv:cancel")]]
     await answer_query(update)
     await reply(update, text, rows, edit=True)
-    return CONFIRM
+    return Step.CONFIRM
 
 
-@admins_only
+@dialogues.step(DIALOGUE)
 async def confirmed(update: Update, context: Context, caller: Caller) -> int:
     choice = parse_callback(update, CONFIRM_BUTTON).group(1)
     draft = _draft(context)
     if choice == "cancel":
-        draft.clear()
         await answer_query(update)
         await reply(update, caller.t("invites.cancelled"), edit=True)
-        return dialogues.end_dialogue(context, DIALOGUE)
+        return dialogues.finish(context, DIALOGUE)
     runtime = caller.runtime
     async with runtime.sessions.begin() as session:
         invite = await create_invite(
             session,
             actor=caller.person,
-            name=draft["name"],
+            name=draft.name,
             group_key=runtime.settings.group_key,
             now=runtime.now(),
             ttl=timedelta(days=runtime.settings.invite_ttl_days),
-            faction_key=draft["faction"],
-            function=draft["function"],
-            admin=draft["admin"],
+            faction_key=draft.faction,
+            function=draft.function,
+            admin=draft.admin,
         )
-    draft.clear()
     await answer_query(update)
     link = deep_link(context.bot.username, invite.token)
     expires = format_when(invite.expires_at, caller.language, runtime.tz)
     text = caller.t("invites.created", name=invite.person.name, expires=expires, link=link)
     await reply(update, text, edit=True)
-    return dialogues.end_dialogue(context, DIALOGUE)
+    return dialogues.finish(context, DIALOGUE)
 
 
 @admins_only
 async def abort(update: Update, context: Context, caller: Caller) -> int:
-    _draft(context).clear()
     await reply(update, caller.t("invites.cancelled"))
-    return dialogues.end_dialogue(context, DIALOGUE)
+    return dialogues.finish(context, DIALOGUE)
 
 
-def handlers(registry: dialogues.Registry) -> list[BaseHandler[Update, Context, Any]]:
-    """The dialogue, built per application: its state lives in the handler object."""
-    # Typed answers go to this dialogue only while it is the chat's current one.
-    text_input = (
-        filters.TEXT
-        & ~filters.COMMAND
-        & filters.ChatType.PRIVATE
-        & dialogues.active(DIALOGUE, registry)
-    )
-    dialogue = dialogues.conversation(
+def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
+    """The dialogue; its state is the chat's stored dialogue (bot/dialogues). Typed answers
+    reach it only while it is the chat's current dialogue."""
+    text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    dialogue = dialogues.dialogue(
+        DIALOGUE,
+        memory,
         entry_points=[
             CommandHandler("einladen", begin, filters=filters.ChatType.PRIVATE),
             CallbackQueryHandler(begin, pattern=r"^mem:invite$"),
         ],
         states={
-            NAME: [MessageHandler(text_input, got_name)],
-            FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
-            FUNCTION: [MessageHandler(text_input, got_function)],
-            ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
-            CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
+            Step.NAME: [MessageHandler(text_input, got_name)],
+            Step.FACTION: [CallbackQueryHandler(got_faction, pattern=r"^inv:faction:")],
+            Step.FUNCTION: [MessageHandler(text_input, got_function)],
+            Step.ADMIN: [CallbackQueryHandler(got_admin, pattern=r"^inv:admin:")],
+            Step.CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^inv:(ok|cancel)$")],
         },
         fallbacks=[CommandHandler("abbrechen", abort)],
-        allow_reentry=True,
     )
     return [dialogue]

@@ -37,6 +37,18 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
+def create_lock_engine(url: str, *, connections: int) -> AsyncEngine:
+    """PostgreSQL: a pool of its own for the per-chat locks (bot/dialogues), each held while one
+    update is handled, so that they never take the connections the handlers need."""
+    return create_async_engine(
+        make_url(url),
+        pool_size=connections,
+        max_overflow=0,
+        pool_pre_ping=True,
+        hide_parameters=True,
+    )
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: handlers render objects after the transaction has committed.
     return async_sessionmaker(engine, expire_on_commit=False)

@@ -9,8 +9,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).parents[1]
 # What a service or handler may use of SQLAlchemy: sessions, errors, session events. Statements
 # (select, update, func, …) are built in storage/queries only.
@@ -90,7 +88,6 @@ def test_only_the_composition_root_imports_handlers() -> None:
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the dialogues become packages of their own")
 def test_a_handler_module_imports_no_other_outside_its_own_package() -> None:
     found = []
     for path in _modules("handlers"):

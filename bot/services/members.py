@@ -23,6 +23,7 @@ from storage.queries.members import (
     person_by_id,
     person_by_telegram_id,
 )
+from storage.queries.organizations import lock_organization
 
 
 def require_admin(actor: Person | None) -> None:
@@ -52,6 +53,7 @@ async def set_admin(
     now: datetime,
 ) -> Person:
     require_admin(actor)
+    await lock_organization(session, key=group_key)  # two demotions at once: one is refused
     person = await current_member(
         session, person_id=person_id, group_key=group_key, today=now.date()
     )
@@ -84,6 +86,7 @@ async def end_membership(
     """End the person's membership today: access and calendar feed stop at once."""
     if actor is None or actor.id != person_id:
         require_admin(actor)
+    await lock_organization(session, key=group_key)  # see set_admin
     person = await current_member(
         session, person_id=person_id, group_key=group_key, today=now.date()
     )

@@ -105,11 +105,20 @@ async def ask_to_confirm(
     return person_ids
 
 
-async def fresh_meeting(session: AsyncSession, *, meeting_id: int) -> Meeting | None:
-    """The meeting read fresh (a concurrent move or cancellation must be seen)."""
+async def fresh_meeting(
+    session: AsyncSession, *, meeting_id: int, share_lock: bool = False
+) -> Meeting | None:
+    """The meeting read fresh (a concurrent move or cancellation must be seen).
+
+    `share_lock` (PostgreSQL; SQLite serialises writers anyway): the row stays as read until
+    the transaction ends, so an answer checked against this version is stored for it; a move
+    committed meanwhile is seen here and waits for the answer otherwise.
+    """
     query = (
         select(Meeting).where(Meeting.id == meeting_id).execution_options(populate_existing=True)
     )
+    if share_lock:
+        query = query.with_for_update(read=True, of=Meeting)
     return (await session.execute(query)).unique().scalar_one_or_none()
 
 

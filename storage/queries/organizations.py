@@ -19,3 +19,10 @@ async def by_id(
     """An organization of `kind` by its id (buttons carry ids: keys may be long)."""
     organization = await session.get(Organization, organization_id)
     return organization if organization is not None and organization.kind == kind else None
+
+
+async def lock_organization(session: AsyncSession, *, key: str) -> None:
+    """Hold the organization's row until the transaction ends (PostgreSQL; SQLite has one
+    writer at a time): changes that count its members, such as "not the last administrator",
+    are then made one after the other, also when chats are handled in parallel."""
+    await session.execute(select(Organization.id).where(Organization.key == key).with_for_update())

@@ -73,10 +73,12 @@ async def answerable_meeting(
     sequence: int,
     now: datetime,
     settings: Settings,
+    lock: bool = False,
 ) -> Meeting:
-    """The meeting, if this member may answer for it now with a button of this version."""
+    """The meeting, if this member may answer for it now with a button of this version
+    (`lock`: and it stays that version until the answer is stored, see fresh_meeting)."""
     await _require_member(session, person, now=now, settings=settings)
-    meeting = await fresh_meeting(session, meeting_id=meeting_id)
+    meeting = await fresh_meeting(session, meeting_id=meeting_id, share_lock=lock)
     if meeting is None:
         raise UserError("attendance.not_found")
     if not meeting.rsvp:
@@ -104,7 +106,13 @@ async def record_answer(
     """Store the member's answer (replacing an earlier one); the deputy's name is required for
     DEPUTY. Raises UserError / AnswerRefused and changes nothing when the answer is not taken."""
     meeting = await answerable_meeting(
-        session, person=person, meeting_id=meeting_id, sequence=sequence, now=now, settings=settings
+        session,
+        person=person,
+        meeting_id=meeting_id,
+        sequence=sequence,
+        now=now,
+        settings=settings,
+        lock=True,  # answers from several chats run concurrently with a move (bot/dialogues)
     )
     name = clean_deputy_name(deputy_name) if status == AttendanceStatus.DEPUTY else None
     await upsert_answer(

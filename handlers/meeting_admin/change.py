@@ -1,4 +1,4 @@
-"""The steps of /termin_verschieben and /termin_absagen (registered by handlers/meeting_admin.py).
+"""The steps of /termin_verschieben and /termin_absagen (registered in __init__.py).
 
 Choose one of the upcoming meetings (buttons, paged) → for a move: new start, end (or the
 same duration), place (or kept) → preview as members will see it → confirm.
@@ -7,12 +7,13 @@ same duration), place (or kept) → preview as members will see it → confirm.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot import dialogues as dialogue
 from bot.access import Caller, admins_only
+from bot.errors import UserError
 from bot.i18n import Html, format_when
 from bot.parsing import parse_datetime, parse_end
 from bot.services.council_admin import (
@@ -26,18 +27,16 @@ from bot.services.council_admin import (
 from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import meeting_title
 from bot.views.council_admin import changed_meeting, meeting_choice, meeting_preview
-from handlers import admin_dialogue as dialogue
+from handlers.meeting_admin.common import CANCEL, MOVE, NAME, Step, step
+from handlers.meeting_admin.common import begin as begin_draft
+from handlers.meeting_admin.common import draft as _draft
 from storage.models import Meeting
 from storage.queries.council_admin import changeable_meetings
 
 Context = ContextTypes.DEFAULT_TYPE
-NAME = "madm"  # the dialogue's name and its callback-data prefix
-PICK, NEW_START, NEW_END, NEW_PLACE, CONFIRM_MOVE, CONFIRM_CANCEL = range(9, 15)
 PICK_BUTTON = re.compile(r"madm:pick:(\d{1,12})")
 PAGE_BUTTON = re.compile(r"madm:page:(\d{1,5})")
 PAGE_SIZE = 8
-MOVE, CANCEL = "move", "cancel"
-step = dialogue.step(NAME)
 
 
 async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) -> int | None:
@@ -62,14 +61,14 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
     rows.append(navigation)
     question = "meeting_admin.ask_pick_move" if mode == MOVE else "meeting_admin.ask_pick_cancel"
     await reply(update, caller.t(question), dialogue.with_abort(caller, NAME, rows), edit=edit)
-    return PICK
+    return Step.PICK
 
 
 async def _begin(update: Update, context: Context, caller: Caller, mode: str) -> int | None:
-    dialogue.begin_dialogue(context, NAME)["mode"] = mode
+    begin_draft(context, Step.PICK).mode = mode
     state = await _show_choices(update, caller, mode, 0)
     if state is None:
-        dialogue.end_dialogue(context, NAME)
+        dialogue.finish(context, NAME)
     return state
 
 
@@ -83,91 +82,97 @@ async def begin_cancel(update: Update, context: Context, caller: Caller) -> int 
     return await _begin(update, context, caller, CANCEL)
 
 
-@step
+@step(Step.PICK)
 async def got_page(update: Update, context: Context, caller: Caller) -> int:
     offset = int(parse_callback(update, PAGE_BUTTON).group(1))
     await answer_query(update)
-    mode = dialogue.draft(context, NAME)["mode"]
-    return await _show_choices(update, caller, mode, offset) or PICK
+    mode = _draft(context).mode or MOVE
+    return await _show_choices(update, caller, mode, offset) or Step.PICK
 
 
-async def _meeting(caller: Caller, meeting_id: int) -> Meeting:
+async def _meeting(caller: Caller, meeting_id: int | None) -> Meeting:
     """The chosen meeting, checked again (it may have been cancelled meanwhile)."""
+    if meeting_id is None:
+        raise UserError("access.bad_button")
     runtime = caller.runtime
     async with runtime.sessions() as session:
         return await changeable_meeting(session, meeting_id=meeting_id, now=runtime.now())
 
 
-@step
+@step()
 async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     meeting = await _meeting(caller, int(parse_callback(update, PICK_BUTTON).group(1)))
-    draft = dialogue.draft(context, NAME)
-    draft.update(meeting_id=meeting.id, old_start=meeting.start, old_end=meeting.end)
+    draft = _draft(context)
+    draft.meeting_id, draft.old_start, draft.old_end = meeting.id, meeting.start, meeting.end
     await answer_query(update)
     tz = caller.runtime.tz
-    if draft["mode"] == CANCEL:
+    if draft.mode == CANCEL:
         after = changed_meeting(meeting, cancelled=True)
         preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
         text = caller.t("meeting_admin.preview_cancel", preview=preview)
         rows = [[(caller.t("meeting_admin.cancel_button"), "madm:ok")]]
+        dialogue.goto(context, NAME, Step.CONFIRM_CANCEL)
         await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=True)
-        return CONFIRM_CANCEL
+        return Step.CONFIRM_CANCEL
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)
+    dialogue.goto(context, NAME, Step.NEW_START)
     await reply(update, text, dialogue.with_abort(caller, NAME), edit=True)
-    return NEW_START
+    return Step.NEW_START
 
 
-@step
+@step(Step.NEW_END)
 async def got_new_start(update: Update, context: Context, caller: Caller) -> int:
     runtime = caller.runtime
     start = parse_datetime(dialogue.typed(update), runtime.tz)
     check_times(start, None, now=runtime.now())
-    draft = dialogue.draft(context, NAME)
-    draft["start"] = start
+    draft = _draft(context)
+    draft.start = start
     rows: list[list[Button]] = []
-    if draft["old_end"] is not None:
+    if draft.old_end is not None:
         rows.append([(caller.t("meeting_admin.keep_duration"), "madm:end:keep")])
     text = caller.t("meeting_admin.ask_new_end")
     await reply(update, text, dialogue.with_abort(caller, NAME, rows))
-    return NEW_END
+    return Step.NEW_END
 
 
 async def _ask_place(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
-    meeting = await _meeting(caller, draft["meeting_id"])
+    draft = _draft(context)
+    meeting = await _meeting(caller, draft.meeting_id)
     location = meeting.location or caller.t("admin_dialogue.none")
     rows = [[(caller.t("meeting_admin.keep_place"), "madm:place:keep")]]
     text = caller.t("meeting_admin.ask_new_place", location=location)
     edit = update.callback_query is not None
     await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)
-    return NEW_PLACE
+    return Step.NEW_PLACE
 
 
-@step
+@step(Step.NEW_PLACE)
 async def got_new_end(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
+    draft = _draft(context)
     text = dialogue.typed(update)
     tz = caller.runtime.tz
-    draft["end"] = None if dialogue.is_dash(text) else parse_end(text, start=draft["start"], tz=tz)
+    assert draft.start is not None
+    draft.end = None if dialogue.is_dash(text) else parse_end(text, start=draft.start, tz=tz)
     return await _ask_place(update, context, caller)
 
 
-@step
+@step(Step.NEW_PLACE)
 async def keep_duration(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
-    old_start: datetime = draft["old_start"]
-    old_end: datetime | None = draft["old_end"]
-    draft["end"] = draft["start"] + (old_end - old_start) if old_end else None
+    draft = _draft(context)
+    old_start, old_end = draft.old_start, draft.old_end
+    assert draft.start is not None and old_start is not None
+    draft.end = draft.start + (old_end - old_start) if old_end else None
     await answer_query(update)
     return await _ask_place(update, context, caller)
 
 
 async def _preview_move(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
-    meeting = await _meeting(caller, draft["meeting_id"])
-    location = meeting.location if draft["location"] is UNCHANGED else draft["location"]
-    after = changed_meeting(meeting, start=draft["start"], end=draft["end"], location=location)
+    draft = _draft(context)
+    meeting = await _meeting(caller, draft.meeting_id)
+    location = meeting.location if draft.keep_location else draft.location
+    assert draft.start is not None
+    after = changed_meeting(meeting, start=draft.start, end=draft.end, location=location)
     tz = caller.runtime.tz
     text = caller.t(
         "meeting_admin.preview_move",
@@ -177,20 +182,21 @@ async def _preview_move(update: Update, context: Context, caller: Caller) -> int
     rows = [[(caller.t("meeting_admin.move_button"), "madm:ok")]]
     edit = update.callback_query is not None
     await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)
-    return CONFIRM_MOVE
+    return Step.CONFIRM_MOVE
 
 
-@step
+@step(Step.CONFIRM_MOVE)
 async def got_new_place(update: Update, context: Context, caller: Caller) -> int:
     text = dialogue.typed(update)
     location = None if dialogue.is_dash(text) else clean_location(text)
-    dialogue.draft(context, NAME)["location"] = location
+    draft = _draft(context)
+    draft.location, draft.keep_location = location, False
     return await _preview_move(update, context, caller)
 
 
-@step
+@step(Step.CONFIRM_MOVE)
 async def keep_place(update: Update, context: Context, caller: Caller) -> int:
-    dialogue.draft(context, NAME)["location"] = UNCHANGED
+    _draft(context).keep_location = True
     await answer_query(update)
     return await _preview_move(update, context, caller)
 
@@ -201,39 +207,43 @@ async def _done(
     await answer_query(update)
     when = format_when(meeting.start, caller.language, caller.runtime.tz)
     await reply(update, caller.t(key, title=meeting_title(meeting), when=when), edit=True)
-    return dialogue.end_dialogue(context, NAME)
+    return dialogue.finish(context, NAME)
 
 
-@step
+@step()
 async def confirmed_move(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
+    draft = _draft(context)
     runtime = caller.runtime
+    if draft.meeting_id is None or draft.start is None:
+        raise UserError("access.bad_button")
     async with runtime.sessions.begin() as session:
         moved = await move_meeting(
             session,
             actor=caller.person,
-            meeting_id=draft["meeting_id"],
-            start=draft["start"],
-            end=draft["end"],
-            location=draft["location"],
+            meeting_id=draft.meeting_id,
+            start=draft.start,
+            end=draft.end,
+            location=UNCHANGED if draft.keep_location else draft.location,
             now=runtime.now(),
             tz=runtime.tz,
-            notifier=dialogue.change_notifier(context, caller),
+            notifier=runtime.change_notifier(caller.person.id),
         )
     return await _done(update, context, caller, "meeting_admin.moved", moved.item)
 
 
-@step
+@step()
 async def confirmed_cancel(update: Update, context: Context, caller: Caller) -> int:
-    draft = dialogue.draft(context, NAME)
+    draft = _draft(context)
     runtime = caller.runtime
+    if draft.meeting_id is None:
+        raise UserError("access.bad_button")
     async with runtime.sessions.begin() as session:
         cancelled = await cancel_meeting(
             session,
             actor=caller.person,
-            meeting_id=draft["meeting_id"],
+            meeting_id=draft.meeting_id,
             now=runtime.now(),
             tz=runtime.tz,
-            notifier=dialogue.change_notifier(context, caller),
+            notifier=runtime.change_notifier(caller.person.id),
         )
     return await _done(update, context, caller, "meeting_admin.cancelled", cancelled.item)
