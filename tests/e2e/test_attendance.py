@@ -375,8 +375,9 @@ async def test_the_example_data_shows_the_whole_flow(
     replies = await admin.press("Sozialplanung Nord")
     overview = replies[-1].text or ""
     assert "✅ 1 Zusage · 👥 0 Vertretung · ❔ 0 Vielleicht · ❌ 0 Absage · ⏳ 8 offen" in overview
-    assert "✅ SPD-Fraktion: Anna Beispiel" in overview
-    assert "⚠️ Fraktion der Freien Wähler: nicht vertreten" in overview
+    assert "✅ SPD-Fraktion: vertreten – Anna Beispiel" in overview
+    assert "⏳ Fraktion der Freien Wähler: offen – Fiona Freitag (noch keine Antwort)" in overview
+    assert "Weitere (3, ohne Fraktion)" in overview
     await admin.press("Anfrage senden")
     assert admin.callback_answers[-1].text == (
         "Alle Mitglieder haben geantwortet oder die Anfrage schon erhalten."
