@@ -71,7 +71,7 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         members.HANDLERS,  # /mitglieder: roles and ending memberships
         language.HANDLERS,  # /sprache
         privacy.HANDLERS,  # /meine_daten, /austreten
-        audit.HANDLERS,  # /audit
+        audit.HANDLERS,  # /verlauf (alias /audit)
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
         broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)

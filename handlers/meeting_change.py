@@ -25,7 +25,8 @@ from bot.services.council_admin import (
 )
 from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import meeting_title
-from bot.views.council_admin import changed_meeting, meeting_choice, meeting_preview
+from bot.views.council_admin import changed_meeting, meeting_preview
+from bot.views.pickers import confirm_rows, meeting_labels
 from handlers import admin_dialogue as dialogue
 from storage.models import Meeting
 from storage.queries.council_admin import changeable_meetings
@@ -48,9 +49,10 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
     if not page.items:
         await reply(update, caller.t("meeting_admin.none_changeable"), edit=edit)
         return None
+    labels = meeting_labels(page.items, caller.language, runtime.tz)
     rows: list[list[Button]] = [
-        [(meeting_choice(meeting, caller.language, runtime.tz), f"madm:pick:{meeting.id}")]
-        for meeting in page.items
+        [(label, f"madm:pick:{meeting.id}")]
+        for meeting, label in zip(page.items, labels, strict=True)
     ]
     navigation: list[Button] = []
     if page.has_previous:
@@ -109,8 +111,8 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
         after = changed_meeting(meeting, cancelled=True)
         preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
         text = caller.t("meeting_admin.preview_cancel", preview=preview)
-        rows = [[(caller.t("meeting_admin.cancel_button"), "madm:ok")]]
-        await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=True)
+        rows = confirm_rows(caller.language, "cancel", "madm:ok", f"{NAME}:abort")
+        await reply(update, text, rows, edit=True)
         return CONFIRM_CANCEL
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)

@@ -97,9 +97,14 @@ async def resolve_audience(
     label = ""
     members = await active_members(session, group_key=settings.group_key, today=today)
     if choice.audience is Audience.SPEAKERS:
-        members = [person for person in members if person.faction_id is not None]
+        members = [
+            person
+            for person in members
+            if person.faction_id is not None and person.department_id is None
+        ]
     elif choice.audience is Audience.ADMINISTRATION:
-        members = [person for person in members if person.faction_id is None]
+        # The administration: the members with a department (Verwaltungsbereich).
+        members = [person for person in members if person.department_id is not None]
     elif choice.audience is Audience.FACTION:
         faction = await organization_by_key(session, key=choice.faction_key or "")
         if faction is None:
@@ -223,7 +228,7 @@ async def create_broadcast(
         session,
         actor=actor,
         action="broadcast",
-        detail=f"broadcast #{announcement.id} to {choice} ({count} chats): " + excerpt(body, 80),
+        subject=excerpt(body, 80),
         data={"announcement_id": announcement.id, "audience": str(choice), "chats": count},
         at=now,
     )
@@ -252,3 +257,28 @@ async def unlinked_names(
     except UserError:  # the faction or the group is gone: nobody to list
         return []
     return [person.name for person in members.unlinked]
+
+
+async def unreached_ids(
+    session: AsyncSession, *, announcement: Announcement, settings: Settings
+) -> list[int]:
+    """Who of the broadcast's audience it did not reach: not linked, or linked but refused
+    (blocked, deactivated); they can get a new invitation link."""
+    choice = AudienceChoice(Audience(announcement.audience), announcement.audience_key)
+    try:
+        members = await resolve_audience(
+            session,
+            choice=choice,
+            settings=settings,
+            today=announcement.created_at.astimezone(settings.tz).date(),
+            exclude_person_id=announcement.author_id,
+        )
+    except UserError:
+        return []
+    ids = [person.id for person in members.unlinked]
+    ids += [
+        reader.person.id
+        for reader in members.readers
+        if reader.person and not reader.person.reachable
+    ]
+    return ids

@@ -26,7 +26,12 @@ async def connect_group(
     group.active = True
     group.connected_by_id = actor.id
     await audit.record(
-        session, actor=actor, action="connect_group", detail=f"connected group {title}", at=now
+        session,
+        actor=actor,
+        action="connect_group",
+        subject=title,
+        data={"chat_id": chat_id},
+        at=now,
     )
     await session.flush()
     return group

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi, RateLimits
@@ -63,6 +64,11 @@ async def group(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
                 Organization(key=key, name=name, kind=OrganizationKind.FACTION)
                 for key, name in FACTIONS
             ],
+            Organization(
+                key="dezernat-soziales",
+                name="Dezernat für Soziales und Gesundheit",
+                kind=OrganizationKind.DEPARTMENT,
+            ),
         ]
         session.add_all(orgs)
         await session.flush()
@@ -84,6 +90,7 @@ def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]
         faction: str | None = None,
         function: str | None = None,
         language: str | None = None,
+        department: str | None = None,
     ) -> Person:
         async with sessions.begin() as session:
             person = Person(
@@ -91,6 +98,7 @@ def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]
                 telegram_user_id=telegram_id,
                 is_admin=admin,
                 faction_id=group[faction] if faction else None,
+                department_id=group[department] if department else None,
                 function=function,
                 language=language,
             )
@@ -125,3 +133,16 @@ async def imported(sessions: async_sessionmaker[AsyncSession]) -> None:
         group_key="lenkungsgruppe",
         notify=False,
     )
+    # The administrators belong to the Dezernat (the import's `department` key is another
+    # change's; set here so the administration is what it will be).
+    async with sessions.begin() as session:
+        dezernat = (
+            await session.execute(
+                select(Organization).where(Organization.key == "dezernat-soziales")
+            )
+        ).scalar_one()
+        await session.execute(
+            update(Person)
+            .where(Person.telegram_user_id.in_([1001, 1002]))
+            .values(department_id=dezernat.id)
+        )

@@ -377,7 +377,10 @@ async def test_the_example_data_shows_the_whole_flow(
     assert "✅ 1 Zusage · 👥 0 Vertretung · ❔ 0 Vielleicht · ❌ 0 Absage · ⏳ 8 offen" in overview
     assert "✅ SPD-Fraktion: vertreten – Anna Beispiel" in overview
     assert "⏳ Fraktion der Freien Wähler: offen – Fiona Freitag (noch keine Antwort)" in overview
-    assert "Weitere (3, ohne Fraktion)" in overview
+    assert "Verwaltung (2, zählt für keine Fraktion)" in overview
+    assert "• Dr. Martin Muster (Dezernat für Soziales und Gesundheit): noch keine Antwort" in (
+        overview
+    )
     await admin.press("Anfrage senden")
     assert admin.callback_answers[-1].text == (
         "Alle Mitglieder haben geantwortet oder die Anfrage schon erhalten."

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import UserError
 from bot.services.council_admin.common import (
     AdminChange,
+    audit_changes,
     clean_line,
     clean_optional_line,
     finish,
@@ -24,7 +25,7 @@ from bot.services.council_admin.common import (
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
 from bot.services.importer.apply import SEQUENCE_FIELDS
 from bot.services.importer.diff import assign
-from bot.services.importer.report import MEETING, show_value
+from bot.services.importer.report import MEETING
 from bot.services.members import require_admin
 from storage.models import Meeting, MeetingKind, Organization, OrganizationKind, Person
 from storage.queries.council import meeting_by_id
@@ -155,8 +156,13 @@ async def create_meeting(
         meeting,
         actor=actor,
         action="create_meeting",
-        detail=f"created meeting {key} ({organization.name}: {name}, {show_value(start, tz)})",
-        data={"meeting_id": meeting.id},
+        subject=name,
+        data={
+            "meeting_id": meeting.id,
+            "key": key,
+            "organization": organization.name,
+            "start": start.isoformat(),
+        },
         now=now,
         notifier=notifier,
     )
@@ -190,17 +196,14 @@ async def move_meeting(
     report.meetings.changed.append(
         EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
     )
-    moved = "; ".join(
-        f"{c.field} {show_value(c.old, tz)} → {show_value(c.new, tz)}" for c in changes
-    )
     return await finish(
         session,
         report,
         meeting,
         actor=actor,
         action="move_meeting",
-        detail=f"moved meeting {meeting.key} ({meeting.name}): {moved}",
-        data={"meeting_id": meeting.id},
+        subject=meeting.name,
+        data={"meeting_id": meeting.id, "key": meeting.key, "changes": audit_changes(changes)},
         now=now,
         notifier=notifier,
     )
@@ -231,8 +234,8 @@ async def cancel_meeting(
         meeting,
         actor=actor,
         action="cancel_meeting",
-        detail=f"cancelled meeting {meeting.key} ({meeting.name}, {show_value(meeting.start, tz)})",
-        data={"meeting_id": meeting.id},
+        subject=meeting.name,
+        data={"meeting_id": meeting.id, "key": meeting.key, "start": meeting.start.isoformat()},
         now=now,
         notifier=notifier,
     )

@@ -144,8 +144,8 @@ async def publish_paper(
         paper,
         actor=actor,
         action="publish_paper",
-        detail=f"published paper {reference} ({paper_type}: {name})",
-        data={"paper_id": paper.id},
+        subject=reference,
+        data={"paper_id": paper.id, "paper_type": paper_type, "name": name},
         now=now,
         notifier=notifier,
     )
@@ -244,8 +244,14 @@ async def attach_file(
         stored,
         actor=actor,
         action="attach_file",
-        detail=f"attached {name} ({len(content)} bytes) to paper {paper.reference}",
-        data={"paper_id": paper.id, "file_id": stored.id, "sha256": digest},
+        subject=paper.reference,
+        data={
+            "paper_id": paper.id,
+            "file_id": stored.id,
+            "file": name,
+            "size": len(content),
+            "sha256": digest,
+        },
         now=now,
         notifier=notifier,
     )
