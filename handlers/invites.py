@@ -25,8 +25,9 @@ from telegram.ext import (
 from bot.access import Caller, admins_only
 from bot.errors import UserError
 from bot.i18n import format_when
-from bot.services.invites import clean_name, create_invite, deep_link
+from bot.services.invites import check_new_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
+from bot.views.members import same_name_warning
 from handlers import admin_dialogue as dialogues
 from storage.models import OrganizationKind
 from storage.queries.members import factions
@@ -65,13 +66,20 @@ async def begin(update: Update, context: Context, caller: Caller) -> int:
 
 @admins_only
 async def got_name(update: Update, context: Context, caller: Caller) -> int:
-    name = clean_name(_text(update))  # a UserError is shown and the step repeats
-    _draft(context)["name"] = name
-    async with caller.runtime.sessions() as session:
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        # Letters required, no control characters; a UserError is shown and the step repeats.
+        check = await check_new_name(
+            session, name=_text(update), group_key=runtime.settings.group_key, today=runtime.today()
+        )
         options = await factions(session)
+    name = _draft(context)["name"] = check.name
     rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.id}")] for org in options]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
-    await reply(update, caller.t("invites.ask_faction", name=name), rows)
+    question = caller.t("invites.ask_faction", name=name)
+    if check.same:  # a second "Anna Beispiel"? Say who is already there; /abbrechen stops.
+        question = same_name_warning(caller.language, check) + "\n\n" + question
+    await reply(update, question, rows)
     return FACTION
 
 

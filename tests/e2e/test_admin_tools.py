@@ -1,0 +1,137 @@
+"""The administration's tools end to end (issue 13): departments in /mitglieder, new
+invitation links for who never linked, the note when an invitation is accepted, names that
+are checked, and the Änderungsverlauf in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.localapi import LocalBotApi
+from bot.services.invites import create_invite
+from storage.models import Invite
+from tests.e2e.conftest import AddMember, StartBot
+
+LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
+
+
+async def _invite(sessions: async_sessionmaker[AsyncSession], name: str, **extra: object) -> str:
+    async with sessions.begin() as session:
+        created = await create_invite(
+            session,
+            actor=None,
+            name=name,
+            group_key="lenkungsgruppe",
+            now=datetime.now(UTC),
+            ttl=timedelta(days=14),
+            **extra,  # type: ignore[arg-type]
+        )
+    return created.token
+
+
+async def test_members_by_faction_administration_and_others_and_new_links(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await add_member("Anna Beispiel", 501, faction="spd")
+    await add_member("Erika Extern", 502, function="Gutachterin")
+    old_fiona = await _invite(sessions, "Fiona Freitag", faction_key="cdu")
+    await _invite(sessions, "Karl Kasse", department_key="dezernat-soziales")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    [listing] = await admin.send("/mitglieder")
+    text = listing.text or ""
+    # Factions by name, then the administration, then the others.
+    assert text.index("CDU-Fraktion") < text.index("SPD-Fraktion") < text.index("Verwaltung")
+    assert text.index("Verwaltung") < text.index("Weitere") < text.index("Erika Extern")
+    assert "Noch nie verbunden (2): Fiona Freitag, Karl Kasse" in text
+    labels = [row[0].text for row in listing.buttons]
+    assert "Dr. Martin Muster · Dezernat für Soziales und Gesundheit" in labels or any(
+        label.startswith("Dr. Martin Muster · Dezernat") for label in labels
+    )
+    assert "Anna Beispiel · SPD-Fraktion" in labels
+
+    await admin.press("Neue Einladungslinks für alle (2)")
+    assert "Neue Einladungslinks für 2 Mitglieder erstellen (Fiona Freitag, Karl Kasse)?" in (
+        admin.last.text or ""
+    )
+    replies = await admin.press("✅ Ja, neue Links erstellen")
+    links = LINK.findall("\n".join(message.text or "" for message in replies))
+    assert len(links) == 2, [m.text for m in replies]
+    assert "Fiona Freitag (CDU-Fraktion)" in (replies[-1].text or "")
+
+    # The old link is withdrawn; the new one works, and the administrator is told.
+    fiona = api.user(610, "Fiona")
+    [refused] = await fiona.send(f"/start {old_fiona}")
+    assert "zurückgezogen" in (refused.text or "")
+    new_fiona = next(
+        token for token in links if "Fiona" in (replies[-1].text or "").split(token)[0][-120:]
+    )
+    replies = await fiona.send(f"/start {new_fiona}")
+    assert "Willkommen, Fiona Freitag!" in (replies[0].text or "")
+    note = await admin.wait_for(lambda m: "hat die Einladung angenommen" in (m.text or ""))
+    assert (
+        note.text
+        == "🔗 Fiona Freitag (CDU-Fraktion) hat die Einladung angenommen und ist jetzt verbunden."
+    )
+    async with sessions() as session:
+        invites = (await session.execute(select(Invite))).scalars().unique().all()
+    assert sum(1 for invite in invites if invite.revoked_at is not None) == 2
+
+
+async def test_one_new_link_from_the_member_view(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    old = await _invite(sessions, "Lena Links", faction_key="gruene")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/mitglieder")
+    await admin.press("Lena Links · Grüne-Fraktion")
+    replies = await admin.press("Neuer Einladungslink")
+    [token] = LINK.findall(replies[-1].text or "")
+    assert token != old
+    assert (replies[-1].text or "").startswith("Neuer Einladungslink – der alte gilt nicht mehr.")
+
+
+async def test_names_are_checked_and_a_second_anna_is_pointed_out(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Anna Beispiel", 501, faction="spd")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/einladen")
+    [refused] = await admin.send("-")
+    assert (refused.text or "").startswith("Das sieht nicht nach einem Namen aus")
+    [warned] = await admin.send("anna  beispiel")
+    assert (warned.text or "").startswith(
+        "Achtung: Anna Beispiel (SPD-Fraktion) ist schon Mitglied."
+    )
+    assert "Zu welcher Fraktion gehört anna beispiel?" in (warned.text or "")
+
+
+async def test_the_change_history_in_each_language(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Emma English", 502, admin=True, language="en")
+    await _invite(sessions, "Clara Neu", faction_key="spd")
+    await start_bot()
+    [german] = await api.user(500, "Martin").send("/verlauf")
+    assert (german.text or "").startswith("Änderungsverlauf (die letzten 1 Einträge)")
+    assert "Kommandozeile: hat Clara Neu eingeladen (Mitglied, SPD-Fraktion)" in (german.text or "")
+    [english] = await api.user(502, "Emma", language_code="en").send("/verlauf")
+    assert "command line: invited Clara Neu (member, SPD-Fraktion)" in (english.text or "")
