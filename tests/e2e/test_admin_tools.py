@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
-from storage.models import Invite
+from storage.models import Invite, Meeting, Paper
 from tests.e2e.conftest import AddMember, StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
@@ -135,3 +135,33 @@ async def test_the_change_history_in_each_language(
     assert "Kommandozeile: hat Clara Neu eingeladen (Mitglied, SPD-Fraktion)" in (german.text or "")
     [english] = await api.user(502, "Emma", language_code="en").send("/verlauf")
     assert "command line: invited Clara Neu (member, SPD-Fraktion)" in (english.text or "")
+
+
+async def test_lookup_buttons_refuse_outside_a_private_chat(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    sessions: async_sessionmaker[AsyncSession],
+    imported: None,
+) -> None:
+    async with sessions() as session:
+        meeting_id = (await session.execute(select(Meeting.id).limit(1))).scalar_one()
+        paper_id = (await session.execute(select(Paper.id).limit(1))).scalar_one()
+    await start_bot()
+    admin, anna = api.user(1001, "Martin"), api.user(1003, "Anna")
+    group = api.group(-300, "Lenkungsgruppe")
+    await group.add_bot(by=admin)
+    await group.send(anna, "Hallo")
+    before = len(group.messages)
+    message_id = group.messages[-1].message_id
+    for data in (
+        f"mtg:show:{meeting_id}",
+        f"pap:id:{paper_id}",
+        "pap:file:1",
+        f"cal:ics:{meeting_id}",
+    ):
+        await group.press_data(anna, message_id, data)
+        assert group.callback_answers[-1].text == (
+            "Das zeige ich nur im privaten Chat mit mir – bitte öffnen Sie den Chat mit dem Bot "
+            "und schauen Sie dort nach."
+        ), data
+    assert len(group.messages) == before  # nothing was posted into the group
