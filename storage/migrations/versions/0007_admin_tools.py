@@ -93,7 +93,11 @@ OLD_SENTENCES: list[tuple[str, re.Pattern[str], Reader]] = [
         re.compile(r"attached (.+) \((\d+) bytes\) to paper (\S+)"),
         lambda m: ("attach_file", m[3], {"file": m[1], "size": int(m[2])}),
     ),
-    ("import", re.compile(r"(.*)", re.DOTALL), lambda m: ("import", "", {"summary": m[1]})),
+    (
+        "import",
+        re.compile(r"([^:\n]+): (.*)", re.DOTALL),
+        lambda m: ("import", m[1], {"summary": m[2]}),
+    ),
 ]
 
 
