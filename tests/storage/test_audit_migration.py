@@ -67,9 +67,12 @@ async def test_old_entries_read_in_the_readers_language(database_url: str) -> No
             "Kommandozeile: hat Clara Neu eingeladen (Mitglied, linke)",
             "Martin Muster: hat einen neuen Einladungslink für Fiona Freitag erstellt",
             "Martin Muster: hat Anna Beispiel Administrationsrechte gegeben",
-            "Kommandozeile: hat Administrator 42 Administrationsrechte gegeben (laut GREMIENBOT_ADMINS)",
-            "Kommandozeile: hat lenkungsgruppe.yaml importiert: bodies 1 created; meetings 32 created",
-            "Martin Muster: hat ein Rundschreiben an „everyone“ geschickt (9 Chats): „Die Präsentationen“",
+            "Kommandozeile: hat Administrator 42 Administrationsrechte gegeben "
+            "(laut GREMIENBOT_ADMINS)",
+            "Kommandozeile: hat lenkungsgruppe.yaml importiert: "
+            "bodies 1 created; meetings 32 created",
+            "Martin Muster: hat ein Rundschreiben an „everyone“ geschickt (9 Chats): "
+            "„Die Präsentationen“",
             "Martin Muster: did something nobody foresaw",
         ]
         assert shown("en")[0] == "command line: invited Clara Neu (member, linke)"
