@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import Html, person_language, t
 from bot.services.delivery.text import visible_length, visible_text
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from bot.services.notices.recipients import Reader, group_readers
 from bot.services.outbox import Document, Notice, enqueue_many
 from storage.models import Announcement, Person
@@ -177,7 +177,7 @@ async def create_broadcast(
 ) -> Broadcast:
     """Store the broadcast and queue one delivery per recipient (administrators only;
     `actor=None` is the shell). Nothing is stored when anything is refused."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     body = clean_body(body)
     attachment = clean_attachment(attachment)
     members = await resolve_audience(

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from storage.models import GroupChat, Person
 from storage.queries import audit
 
@@ -15,7 +15,9 @@ from storage.queries import audit
 async def connect_group(
     session: AsyncSession, *, actor: Person, chat_id: int, title: str, now: datetime
 ) -> GroupChat:
-    require_admin(actor)
+    current = await admin_in(session, actor)
+    assert current is not None
+    actor = current
     group = (
         await session.execute(select(GroupChat).where(GroupChat.chat_id == chat_id))
     ).scalar_one_or_none()

@@ -3,6 +3,8 @@
 `persons.department_id` names the Verwaltungsbereich (organization of kind department) a member
 of the administration belongs to; a member has a faction, a department or neither.
 
+`meetings.change_reason` keeps why a meeting was last moved or cancelled (optional).
+
 `audit_log.subject` holds what an entry is about (a person's name, a meeting's title, a
 Vorlage's reference), `data` its details; the entry is rendered in the reader's language from
 `action`, `subject` and `data`. Old rows held an English sentence in `detail`: the known
@@ -124,6 +126,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("subject", sa.String(length=255), nullable=False, server_default="")
         )
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("change_reason", sa.Text(), nullable=True))
 
     audit = sa.table(
         "audit_log",
@@ -169,6 +173,8 @@ def downgrade() -> None:
     op.get_bind().execute(
         audit.update().where(audit.c.action == "reinvite").values(action="invite")
     )
+    with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_column("change_reason")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("subject")
     with op.batch_alter_table("persons", schema=None) as batch_op:
