@@ -48,6 +48,7 @@ async def start_bot(api: LocalBotApi, database_url: str, engine: object) -> Asyn
 
 
 FACTIONS = [("cdu", "CDU-Fraktion"), ("spd", "SPD-Fraktion"), ("gruene", "Grüne-Fraktion")]
+DEPARTMENTS = {"dezernat-soziales": "Dezernat für Soziales und Gesundheit"}
 
 
 @pytest.fixture
@@ -64,11 +65,6 @@ async def group(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
                 Organization(key=key, name=name, kind=OrganizationKind.FACTION)
                 for key, name in FACTIONS
             ],
-            Organization(
-                key="dezernat-soziales",
-                name="Dezernat für Soziales und Gesundheit",
-                kind=OrganizationKind.DEPARTMENT,
-            ),
         ]
         session.add_all(orgs)
         await session.flush()
@@ -93,12 +89,28 @@ def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]
         department: str | None = None,
     ) -> Person:
         async with sessions.begin() as session:
+            department_id = None
+            if department:  # e.g. "dezernat-soziales", created on first use
+                found = (
+                    await session.execute(
+                        select(Organization).where(Organization.key == department)
+                    )
+                ).scalar_one_or_none()
+                if found is None:
+                    found = Organization(
+                        key=department,
+                        name=DEPARTMENTS[department],
+                        kind=OrganizationKind.DEPARTMENT,
+                    )
+                    session.add(found)
+                    await session.flush()
+                department_id = found.id
             person = Person(
                 name=name,
                 telegram_user_id=telegram_id,
                 is_admin=admin,
                 faction_id=group[faction] if faction else None,
-                department_id=group[department] if department else None,
+                department_id=department_id,
                 function=function,
                 language=language,
             )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
-from storage.models import Invite, Meeting, Paper
+from storage.models import Invite, Meeting, MeetingKind, Paper
 from tests.e2e.conftest import AddMember, StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
@@ -165,3 +165,41 @@ async def test_lookup_buttons_refuse_outside_a_private_chat(
             "und schauen Sie dort nach."
         ), data
     assert len(group.messages) == before  # nothing was posted into the group
+
+
+async def test_pickers_tell_two_presentations_apart_and_confirmations_are_unmistakable(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    start = datetime(2031, 3, 4, 9, tzinfo=UTC)
+    async with sessions.begin() as session:
+        for number, firm in enumerate(
+            ("Sozialplanung Nord GmbH", "Institut Süd für Sozialforschung")
+        ):
+            session.add(
+                Meeting(
+                    key=f"praes-{number}",
+                    organization_id=group["lenkungsgruppe"],
+                    kind=MeetingKind.PRESENTATION,
+                    name=f"Präsentation: {firm}",
+                    start=start + timedelta(hours=2 * number),
+                    public=False,
+                )
+            )
+    await start_bot()
+    admin = api.user(500, "Martin")
+    [picker] = await admin.send("/termin_absagen")
+    labels = [row[0].text for row in picker.buttons][:2]
+    assert labels == [
+        "04.03.31, 10:00 · Sozialplanung Nord GmbH",
+        "04.03.31, 12:00 · Institut Süd für Sozialforschung",
+    ]
+    await admin.press("Institut Süd")
+    assert [row[0].text for row in admin.last.buttons] == ["✅ Ja, absagen", "↩️ Nein, zurück"]
+    await admin.press("↩️ Nein, zurück")
+    async with sessions() as session:
+        assert not any(m.cancelled for m in (await session.execute(select(Meeting))).scalars())
