@@ -137,6 +137,43 @@ async def end_membership(
     return person
 
 
+async def set_department(
+    session: AsyncSession,
+    *,
+    actor: Person | None,
+    person_id: int,
+    department_key: str | None,
+    now: datetime,
+) -> Person:
+    """Make a member part of the administration (a department; the faction is dropped: a
+    member has one or the other, never both), or take the department away (None)."""
+    actor = await admin_in(session, actor)
+    person = await find_person(session, person_id=person_id)
+    department = None
+    if department_key:
+        department = await organization_by_key(session, key=department_key)
+        if department is None or department.kind != OrganizationKind.DEPARTMENT:
+            raise UserError("invites.unknown_department", key=department_key)
+    if (person.department_id, person.faction_id) == (
+        department.id if department else None,
+        None if department else person.faction_id,
+    ):
+        return person
+    person.department = department
+    if department is not None:
+        person.faction = None
+    await audit.record(
+        session,
+        actor=actor,
+        action="set_department",
+        subject=person.name,
+        data={"person_id": person.id, "department": department.name if department else None},
+        at=now,
+    )
+    await session.flush()
+    return person
+
+
 async def remove_member(
     session: AsyncSession,
     *,

@@ -131,6 +131,9 @@ EXTRAS: dict[str, Extras] = {
     "publish_paper": lambda data, language, tz: {"name": data.get("name", "")},
     "attach_file": lambda data, language, tz: {"file": data.get("file", "")},
     "import": lambda data, language, tz: {"counts": _import_counts(data, language)},
+    "set_department": lambda data, language, tz: {
+        "department": data.get("department") or t(language, "audit.none")
+    },
 }
 
 
