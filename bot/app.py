@@ -19,6 +19,7 @@ from bot.services.notices import change_notifier
 from handlers import (
     admin_dialogue,
     agenda,
+    agenda_admin,
     attendance,
     attendance_admin,
     audit,
@@ -65,6 +66,7 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         meetings.HANDLERS,  # /termine and the meeting view
         attendance_admin.HANDLERS,  # /teilnahme: who comes, by faction; CSV
         agenda.HANDLERS,  # /tagesordnung
+        agenda_admin.HANDLERS,  # /tagesordnung_bearbeiten: an agenda corrected with buttons
         papers.HANDLERS,  # /vorlage and its documents
         search.HANDLERS,  # /suche
         calendar.HANDLERS,  # /kalender, /kalender_neu, single-event .ics

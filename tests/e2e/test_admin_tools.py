@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
-from storage.models import Invite, Meeting, MeetingKind, Paper
+from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper
 from tests.e2e.conftest import AddMember, StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
@@ -203,3 +203,66 @@ async def test_pickers_tell_two_presentations_apart_and_confirmations_are_unmist
     await admin.press("↩️ Nein, zurück")
     async with sessions() as session:
         assert not any(m.cancelled for m in (await session.execute(select(Meeting))).scalars())
+
+
+async def test_an_agenda_corrected_with_buttons_and_members_are_told(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Anna Beispiel", 501, faction="spd")
+    start = datetime(2031, 5, 6, 14, tzinfo=UTC)
+    async with sessions.begin() as session:
+        meeting = Meeting(
+            key="lg-2031-05-06",
+            organization_id=group["lenkungsgruppe"],
+            kind=MeetingKind.SESSION,
+            name="Sitzung der Lenkungsgruppe",
+            start=start,
+            public=True,
+            agenda_items=[
+                AgendaItem(position=0, number="1", name="Begrüßung", public=True),
+                AgendaItem(position=1, number="2", name="Personalsache", public=True),
+                AgendaItem(position=2, number="4", name="Sozialstrategie", public=True),
+            ],
+        )
+        session.add(meeting)
+    await start_bot()
+    admin, anna = api.user(500, "Martin"), api.user(501, "Anna")
+    await admin.send("/tagesordnung_bearbeiten")
+    await admin.press("Sitzung der Lenkungsgruppe")
+    assert "Begrüßung" in (admin.last.text or "")
+    await admin.press("🔒 2 Personalsache")
+    assert admin.callback_answers[-1].text == "Gespeichert. Die Mitglieder werden benachrichtigt."
+    await admin.press("🗑 1")
+    assert (admin.last.text or "") == (
+        "TOP 1 „Begrüßung“ von der Tagesordnung „Sitzung der Lenkungsgruppe“ entfernen?"
+    )
+    assert [row[0].text for row in admin.last.buttons] == ["✅ Ja, entfernen", "↩️ Nein, zurück"]
+    await admin.press("✅ Ja, entfernen")
+    await admin.press("🔢 Neu nummerieren")
+    await admin.press("✅ Ja, neu nummerieren")
+    async with sessions() as session:
+        items = (
+            (
+                await session.execute(
+                    select(AgendaItem)
+                    .where(AgendaItem.meeting_id == meeting.id)
+                    .order_by(AgendaItem.position)
+                )
+            )
+            .scalars()
+            .unique()
+            .all()
+        )
+        actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+    assert [(i.number, i.name, i.public) for i in items] == [
+        ("1", "Personalsache", False),
+        ("2", "Sozialstrategie", True),
+    ]
+    assert actions.count("edit_agenda") == 3
+    note = await anna.wait_for(lambda m: "Begrüßung" in (m.text or ""))
+    assert "Sitzung der Lenkungsgruppe" in (note.text or "")

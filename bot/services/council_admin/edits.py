@@ -46,7 +46,7 @@ from bot.services.importer.diff import assign, assign_organization
 from bot.services.importer.report import MEETING, PAPER, AgendaChange
 from bot.services.importer.schema import AgendaItemIn
 from bot.services.members import admin_in
-from storage.models import Meeting, Paper, Person
+from storage.models import AgendaItem, Meeting, Paper, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.notices import meetings_with_agenda
 
@@ -464,12 +464,36 @@ async def _renumber(
 
 
 __all__ = [
+    "AgendaItemRef",
     "ItemEdit",
     "PaperEdit",
     "add_agenda_item",
+    "agenda_item",
+    "agenda_of",
     "edit_agenda_item",
     "edit_meeting",
     "edit_paper",
     "remove_agenda_item",
     "renumber_agenda",
 ]
+
+
+async def agenda_item(session: AsyncSession, *, item_id: int) -> AgendaItemRef:
+    """Which meeting and number an agenda item has (buttons carry the item's id)."""
+    item = await session.get(AgendaItem, item_id)
+    if item is None:
+        raise UserError("council_admin.item_gone")
+    return AgendaItemRef(item.meeting_id, item.number, item.name, item.public)
+
+
+@dataclass(frozen=True)
+class AgendaItemRef:
+    meeting_id: int
+    number: str
+    name: str
+    public: bool
+
+
+async def agenda_of(session: AsyncSession, *, meeting_id: int, now: datetime) -> Meeting:
+    """A meeting that may still be corrected, with its agenda loaded."""
+    return await _agenda_meeting(session, meeting_id, now)
