@@ -30,7 +30,7 @@ from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.members import same_name_warning
 from handlers import admin_dialogue as dialogues
 from storage.models import OrganizationKind
-from storage.queries.members import factions
+from storage.queries.members import departments, factions
 from storage.queries.organizations import by_id
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -38,7 +38,7 @@ NAME, FACTION, FUNCTION, ADMIN, CONFIRM = range(5)
 END = ConversationHandler.END
 DRAFT = "invite_draft"
 DIALOGUE = "invitation"
-FACTION_BUTTON = re.compile(r"inv:faction:(\d{1,12}|-)")
+FACTION_BUTTON = re.compile(r"inv:faction:(d?\d{1,12}|-)")  # d<id>: a department
 ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
 CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
 MAX_FUNCTION_LENGTH = 200
@@ -73,8 +73,12 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
             session, name=_text(update), group_key=runtime.settings.group_key, today=runtime.today()
         )
         options = await factions(session)
+        offices = await departments(session)  # the administration: a department instead
     name = _draft(context)["name"] = check.name
     rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.id}")] for org in options]
+    rows += [
+        [(caller.t("invites.department", name=o.name), f"inv:faction:d{o.id}")] for o in offices
+    ]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
     question = caller.t("invites.ask_faction", name=name)
     if check.same:  # a second "Anna Beispiel"? Say who is already there; /abbrechen stops.
@@ -87,8 +91,16 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
     chosen = parse_callback(update, FACTION_BUTTON).group(1)
     draft = _draft(context)
-    draft["faction"] = draft["faction_name"] = None
-    if chosen != "-":
+    draft["faction"] = draft["faction_name"] = draft["department"] = None
+    if chosen.startswith("d"):
+        async with caller.runtime.sessions() as session:
+            office = await by_id(
+                session, organization_id=int(chosen[1:]), kind=OrganizationKind.DEPARTMENT
+            )
+        if office is None:
+            raise UserError("access.bad_button")
+        draft["department"], draft["faction_name"] = office.key, office.name
+    elif chosen != "-":
         async with caller.runtime.sessions() as session:
             faction = await by_id(
                 session, organization_id=int(chosen), kind=OrganizationKind.FACTION
@@ -153,6 +165,7 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
             now=runtime.now(),
             ttl=timedelta(days=runtime.settings.invite_ttl_days),
             faction_key=draft["faction"],
+            department_key=draft.get("department"),
             function=draft["function"],
             admin=draft["admin"],
         )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
-from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper
+from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper, Person
 from tests.e2e.conftest import AddMember, StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
@@ -266,3 +266,32 @@ async def test_an_agenda_corrected_with_buttons_and_members_are_told(
     assert actions.count("edit_agenda") == 3
     note = await anna.wait_for(lambda m: "Begrüßung" in (m.text or ""))
     assert "Sitzung der Lenkungsgruppe" in (note.text or "")
+
+
+async def test_the_chat_invitation_offers_the_departments(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/einladen")
+    [question] = await admin.send("Karl Kasse")
+    labels = [row[0].text for row in question.buttons]
+    assert "🏛 Dezernat für Soziales und Gesundheit (Verwaltung)" in labels
+    assert labels[-1] == "Weder Fraktion noch Verwaltung"
+    await admin.press("🏛 Dezernat für Soziales")
+    await admin.send("Leiter des Kämmereiamts")
+    await admin.press("Nein")
+    assert "Fraktion: Dezernat für Soziales und Gesundheit" in (admin.last.text or "")
+    await admin.press("Einladung anlegen")
+    async with sessions() as session:
+        karl = (
+            (await session.execute(select(Person).where(Person.name == "Karl Kasse")))
+            .unique()
+            .scalar_one()
+        )
+    assert karl.department is not None and karl.department.key == "dezernat-soziales"
+    assert karl.faction_id is None
