@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import broadcast_progress
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
 from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper, Person
@@ -295,3 +297,33 @@ async def test_the_chat_invitation_offers_the_departments(
         )
     assert karl.department is not None and karl.department.key == "dezernat-soziales"
     assert karl.faction_id is None
+
+
+async def test_new_links_for_those_a_broadcast_did_not_reach(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    sessions: async_sessionmaker[AsyncSession],
+    imported: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(broadcast_progress, "PROGRESS_INTERVAL", 0.2)
+    await start_bot()
+    martin, bernd = api.user(1001, "Martin"), api.user(1004, "Bernd")
+    await martin.send("/rundschreiben")
+    await martin.send("Bitte lesen")
+    await martin.press("Ohne Anhang")
+    await martin.press("🗣 Fraktionssprecher/innen")
+    bernd.block()
+    await martin.press("Jetzt senden")
+    report = await martin.wait_for(
+        lambda m: (m.text or "").startswith("✅ Zugestellt") and bool(m.buttons)
+    )
+    assert [row[0].text for row in report.buttons] == [
+        "🔗 Neue Einladungslinks für die nicht Erreichten"
+    ]
+    replies = await martin.press("Neue Einladungslinks für die nicht Erreichten")
+    text = "\n".join(message.text or "" for message in replies)
+    assert text.startswith("4 neue Einladungslinks – die alten gelten nicht mehr.")
+    for name in ("Bernd Probe (CDU-Fraktion)", "Fiona Freitag", "Lena Links", "Ludwig Liberal"):
+        assert name in text
+    assert len(LINK.findall(text)) == 4
