@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import NotAllowed, UserError
+from bot.errors import UserError
 from bot.i18n import person_language, t
+from bot.services.members import admin_in
 from bot.services.outbox import Notice, enqueue_many
 from storage.models import Invite, Membership, Organization, OrganizationKind, Person
 from storage.queries import audit
@@ -23,7 +24,6 @@ from storage.queries.members import (
     members_named,
     organization_by_key,
     person_by_telegram_id,
-    reload_person,
     unlinked_members,
 )
 
@@ -47,17 +47,6 @@ class CreatedInvite:
     person: Person
     token: str  # shown once; only its hash is stored
     expires_at: datetime
-
-
-async def _require_admin(session: AsyncSession, actor: Person | None) -> Person | None:
-    """`None` is the shell, whose user runs the installation; anyone else must be an admin,
-    as stored now (loaded inside this transaction, not a copy from an earlier session)."""
-    if actor is None:
-        return None
-    current = await reload_person(session, person_id=actor.id)
-    if current is None or current.erased_at is not None or not current.is_admin:
-        raise NotAllowed()
-    return current
 
 
 def clean_name(name: str) -> str:
@@ -123,7 +112,7 @@ async def create_invite(
 ) -> CreatedInvite:
     """Create the person, their membership in the group and an invitation for them. A member
     has a faction, a department (administration) or neither, never both."""
-    actor = await _require_admin(session, actor)
+    actor = await admin_in(session, actor)
     name = clean_name(name)
     group = await organization_by_key(session, key=group_key)
     if group is None:
@@ -267,7 +256,7 @@ async def _tell_admins_joined(
 async def revoke_invite(
     session: AsyncSession, *, actor: Person | None, invite: Invite, now: datetime
 ) -> None:
-    actor = await _require_admin(session, actor)
+    actor = await admin_in(session, actor)
     if invite.used_at is None and invite.revoked_at is None:
         invite.revoked_at = now
         await audit.record(
@@ -285,7 +274,7 @@ async def reissue_invite(
 ) -> CreatedInvite:
     """A new link for a member who has not linked yet (or whose account refuses messages:
     blocked or deactivated); earlier open links stop working."""
-    actor = await _require_admin(session, actor)
+    actor = await admin_in(session, actor)
     if person.telegram_user_id is not None and person.reachable:
         raise UserError("invites.already_linked", name=person.name)
     for invite in await invites_for(session, person_id=person.id):
@@ -323,7 +312,7 @@ async def reissue_all(
 ) -> list[CreatedInvite]:
     """New links for every current member who never linked (or those of them in
     `person_ids`, e.g. the unreachable of a broadcast report); old open links are withdrawn."""
-    actor = await _require_admin(session, actor)
+    actor = await admin_in(session, actor)
     if person_ids is None:
         members = await unlinked_members(session, group_key=group_key, today=now.date())
     else:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import t
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from storage.models import Attendance, AttendanceStatus, Meeting, Person
 from storage.queries.attendance import answers_for_meeting, fresh_meeting
 from storage.queries.council import meeting_by_key
@@ -167,7 +167,7 @@ async def attendance_overview(
     settings: Settings,
 ) -> Overview:
     """The overview of one meeting for an administrator (`actor=None`: the shell)."""
-    require_admin(actor)
+    await admin_in(session, actor)
     meeting = await fresh_meeting(session, meeting_id=meeting_id)
     if meeting is None:
         raise UserError("attendance.not_found")
