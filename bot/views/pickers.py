@@ -27,7 +27,7 @@ def shorten(text: str, limit: int) -> str:
     space = cut.rfind(" ")
     if space >= limit // 2:
         cut = cut[:space]
-    return cut.rstrip(" ,;:-·") + "…"
+    return cut.rstrip(" ,;:-·&") + "…"
 
 
 def _specific(title: str) -> str:
