@@ -34,6 +34,7 @@ ACTION_BUTTON = re.compile(
 )
 ALL_BUTTON = re.compile(r"mem:(relinkall|relinkallok)")
 ANNOUNCEMENT_BUTTON = re.compile(r"mem:relinkann:(\d{1,12})")
+DEPARTMENT_BUTTON = re.compile(r"mem:dept:(\d{1,12})(?::(\d{1,12}|-))?")
 # Telegram allows 100 buttons per keyboard; keep room for the invite and navigation buttons.
 MAX_MEMBER_BUTTONS = 95
 MAX_BUTTON_LABEL = 40
@@ -122,6 +123,7 @@ async def _show_detail(update: Update, caller: Caller, person: Person) -> None:
         rows.append([(caller.t("members.promote"), f"mem:promote:{person.id}")])
     if person.telegram_user_id is None or not person.reachable:
         rows.append([(caller.t("members.relink"), f"mem:relink:{person.id}")])
+    rows.append([(caller.t("members.department_button"), f"mem:dept:{person.id}")])
     rows.append([(caller.t("members.end"), f"mem:end:{person.id}")])
     rows.append([(caller.t("members.back"), "mem:list")])
     await reply(update, text, rows, edit=True)
@@ -220,6 +222,45 @@ async def member_action(update: Update, context: Context, caller: Caller) -> Non
 
 
 @admins_only
+async def department_pressed(update: Update, context: Context, caller: Caller) -> None:
+    """🏛: choose the member's department (the administration) or none; a department takes
+    the place of a faction (a member has one or the other)."""
+    match = parse_callback(update, DEPARTMENT_BUTTON)
+    if not is_private(update):
+        raise UserError("members.private_only")
+    person_id, chosen = int(match.group(1)), match.group(2)
+    runtime = caller.runtime
+    now = runtime.now()
+    if chosen is None:
+        async with runtime.sessions() as session:
+            person = await service.current_member(
+                session, person_id=person_id, group_key=runtime.settings.group_key, today=now
+            )
+            offices = await service.department_choices(session, actor=caller.person)
+        rows: list[list[Button]] = [
+            [(office.name, f"mem:dept:{person_id}:{office.id}")] for office in offices
+        ]
+        rows.append([(caller.t("members.no_department"), f"mem:dept:{person_id}:-")])
+        rows.append([(caller.t("pickers.no"), f"mem:show:{person_id}")])
+        text = caller.t(
+            "members.ask_department", name=person.name, home=Html(_home(caller, person))
+        )
+        await answer_query(update)
+        await reply(update, text, rows, edit=True)
+        return
+    async with runtime.sessions.begin() as session:
+        person = await service.set_department(
+            session,
+            actor=caller.person,
+            person_id=person_id,
+            department_id=None if chosen == "-" else int(chosen),
+            now=now,
+        )
+    await answer_query(update)
+    await _show_detail(update, caller, person)
+
+
+@admins_only
 async def relink_all(update: Update, context: Context, caller: Caller) -> None:
     """New links for everyone who never linked: first a confirmation, then the links."""
     confirmed = parse_callback(update, ALL_BUTTON).group(1) == "relinkallok"
@@ -287,5 +328,6 @@ HANDLERS: list[BaseHandler[Update, Context, None]] = [
         pattern=r"^mem:(show|promote|promoteok|demote|demoteok|end|endok|relink):",
     ),
     CallbackQueryHandler(relink_all, pattern=r"^mem:relinkall(ok)?$"),
+    CallbackQueryHandler(department_pressed, pattern=r"^mem:dept:"),
     CallbackQueryHandler(relink_unreached, pattern=r"^mem:relinkann:"),
 ]

@@ -22,6 +22,7 @@ from storage.queries.invites import invites_for
 from storage.queries.members import (
     active_members,
     current_admins,
+    departments,
     lock_admins,
     open_memberships,
     organization_by_key,
@@ -29,6 +30,7 @@ from storage.queries.members import (
     person_by_telegram_id,
     reload_person,
 )
+from storage.queries.organizations import by_id
 
 
 def require_admin(actor: Person | None) -> None:
@@ -142,11 +144,12 @@ async def set_department(
     *,
     actor: Person | None,
     person_id: int,
-    department_key: str | None,
     now: datetime,
+    department_key: str | None = None,
+    department_id: int | None = None,
 ) -> Person:
-    """Make a member part of the administration (a department; the faction is dropped: a
-    member has one or the other, never both), or take the department away (None)."""
+    """Make a member part of the administration (a department, by key or id; the faction is
+    dropped: a member has one or the other, never both), or take the department away."""
     actor = await admin_in(session, actor)
     person = await find_person(session, person_id=person_id)
     department = None
@@ -154,6 +157,12 @@ async def set_department(
         department = await organization_by_key(session, key=department_key)
         if department is None or department.kind != OrganizationKind.DEPARTMENT:
             raise UserError("invites.unknown_department", key=department_key)
+    elif department_id is not None:
+        department = await by_id(
+            session, organization_id=department_id, kind=OrganizationKind.DEPARTMENT
+        )
+        if department is None:
+            raise UserError("access.bad_button")
     if (person.department_id, person.faction_id) == (
         department.id if department else None,
         None if department else person.faction_id,
@@ -172,6 +181,12 @@ async def set_department(
     )
     await session.flush()
     return person
+
+
+async def department_choices(session: AsyncSession, *, actor: Person | None) -> list[Organization]:
+    """The departments a member of the administration can belong to, by name."""
+    await admin_in(session, actor)
+    return await departments(session)
 
 
 async def remove_member(

@@ -327,3 +327,30 @@ async def test_new_links_for_those_a_broadcast_did_not_reach(
     for name in ("Bernd Probe (CDU-Fraktion)", "Fiona Freitag", "Lena Links", "Ludwig Liberal"):
         assert name in text
     assert len(LINK.findall(text)) == 4
+
+
+async def test_a_member_is_assigned_to_a_department_in_the_chat(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    carla = await add_member("Carla Controlling", 502, faction="spd")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/mitglieder")
+    await admin.press("Carla Controlling · SPD-Fraktion")
+    await admin.press("🏛 Verwaltungsbereich")
+    assert (admin.last.text or "").startswith(
+        "Zu welchem Verwaltungsbereich gehört Carla Controlling (SPD-Fraktion)?"
+    )
+    await admin.press("Dezernat für Soziales und Gesundheit")
+    assert "Dezernat für Soziales und Gesundheit" in (admin.last.text or "")
+    async with sessions() as session:
+        stored = await session.get(Person, carla.id)
+        assert stored is not None
+        assert (stored.faction_id, stored.department is not None) == (None, True)
+    [listing] = await admin.send("/mitglieder")
+    assert "SPD-Fraktion" not in (listing.text or "")
+    assert "Verwaltung" in (listing.text or "")
