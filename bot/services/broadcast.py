@@ -241,32 +241,13 @@ def excerpt(body: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def unlinked_names(
+async def _audience_then(
     session: AsyncSession, *, announcement: Announcement, settings: Settings
-) -> list[str]:
-    """Who in the broadcast's audience is not linked to Telegram (for the report)."""
+) -> AudienceMembers | None:
+    """The broadcast's audience as it was chosen (None: the faction or the group is gone)."""
     choice = AudienceChoice(Audience(announcement.audience), announcement.audience_key)
     try:
-        members = await resolve_audience(
-            session,
-            choice=choice,
-            settings=settings,
-            today=announcement.created_at.astimezone(settings.tz).date(),
-            exclude_person_id=announcement.author_id,
-        )
-    except UserError:  # the faction or the group is gone: nobody to list
-        return []
-    return [person.name for person in members.unlinked]
-
-
-async def unreached_ids(
-    session: AsyncSession, *, announcement: Announcement, settings: Settings
-) -> list[int]:
-    """Who of the broadcast's audience it did not reach: not linked, or linked but refused
-    (blocked, deactivated); they can get a new invitation link."""
-    choice = AudienceChoice(Audience(announcement.audience), announcement.audience_key)
-    try:
-        members = await resolve_audience(
+        return await resolve_audience(
             session,
             choice=choice,
             settings=settings,
@@ -274,6 +255,24 @@ async def unreached_ids(
             exclude_person_id=announcement.author_id,
         )
     except UserError:
+        return None
+
+
+async def unlinked_names(
+    session: AsyncSession, *, announcement: Announcement, settings: Settings
+) -> list[str]:
+    """Who in the broadcast's audience is not linked to Telegram (for the report)."""
+    members = await _audience_then(session, announcement=announcement, settings=settings)
+    return [person.name for person in members.unlinked] if members else []
+
+
+async def unreached_ids(
+    session: AsyncSession, *, announcement: Announcement, settings: Settings
+) -> list[int]:
+    """Who of the broadcast's audience it did not reach: not linked, or linked but refused
+    (blocked, deactivated); they can get a new invitation link."""
+    members = await _audience_then(session, announcement=announcement, settings=settings)
+    if members is None:
         return []
     ids = [person.id for person in members.unlinked]
     ids += [

@@ -203,18 +203,31 @@ async def remove_member(
     person = await end_membership(
         session, actor=actor, person_id=person_id, group_key=group_key, now=now
     )
-    if person.telegram_user_id is not None:
-        language = person_language(person, default_language)
-        await enqueue(
-            session,
-            event_key=f"farewell:{person.id}:{now.date().isoformat()}",
-            chat_id=int(person.telegram_user_id),
-            kind="members.farewell",
-            text=t(language, "members.farewell"),
-            person_id=person.id,
-            combinable=False,
-        )
+    await _tell(
+        session,
+        person,
+        "members.farewell",
+        event_key=f"farewell:{person.id}:{now.date().isoformat()}",
+        default_language=default_language,
+    )
     return person
+
+
+async def _tell(
+    session: AsyncSession, person: Person, key: str, *, event_key: str, default_language: str
+) -> None:
+    """A note to the person concerned, through the outbox (a person never linked gets none)."""
+    if person.telegram_user_id is None:
+        return
+    await enqueue(
+        session,
+        event_key=event_key,
+        chat_id=int(person.telegram_user_id),
+        kind=key,
+        text=t(person_language(person, default_language), key),
+        person_id=person.id,
+        combinable=False,
+    )
 
 
 async def change_admin(
@@ -234,16 +247,13 @@ async def change_admin(
     person = await set_admin(
         session, actor=actor, person_id=person_id, admin=admin, group_key=group_key, now=now
     )
-    if person.is_admin != before and person.telegram_user_id is not None:
-        language = person_language(person, default_language)
-        key = "members.you_are_admin" if admin else "members.you_are_no_admin"
-        await enqueue(
+    if person.is_admin != before:
+        await _tell(
             session,
+            person,
+            "members.you_are_admin" if admin else "members.you_are_no_admin",
             event_key=f"admin:{person.id}:{int(admin)}:{now.isoformat()}",
-            chat_id=int(person.telegram_user_id),
-            kind="members.role",
-            text=t(language, key),
-            person_id=person.id,
+            default_language=default_language,
         )
     return person
 
