@@ -17,6 +17,7 @@ from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
 from bot.services.members import ensure_admins
 from handlers import (
     agenda,
+    agenda_admin,
     attendance,
     attendance_admin,
     audit,
@@ -64,13 +65,14 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         meetings.HANDLERS,  # /termine and the meeting view
         attendance_admin.HANDLERS,  # /teilnahme: who comes, by faction; CSV
         agenda.HANDLERS,  # /tagesordnung
+        agenda_admin.HANDLERS,  # /tagesordnung_bearbeiten: an agenda corrected with buttons
         papers.HANDLERS,  # /vorlage and its documents
         search.HANDLERS,  # /suche
         calendar.HANDLERS,  # /kalender, /kalender_neu, single-event .ics
         members.HANDLERS,  # /mitglieder: roles and ending memberships
         language.HANDLERS,  # /sprache
         privacy.HANDLERS,  # /meine_daten, /austreten
-        audit.HANDLERS,  # /audit
+        audit.HANDLERS,  # /verlauf (alias /audit)
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
         broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -46,6 +47,16 @@ def status_text(report: DeliveryReport, language: str, unlinked: list[str]) -> s
     return text
 
 
+def relink_markup(report: DeliveryReport, status: StatusMessage) -> InlineKeyboardMarkup | None:
+    """On the final report, when someone was not reached (not linked, or blocked): a button
+    for new invitation links for them (handlers/members.py, `mem:relinkann:<id>`)."""
+    if not report.finished or not (status.unlinked or report.unreachable):
+        return None
+    label = t(status.language, "members.relink_unreached")
+    data = f"mem:relinkann:{status.announcement_id}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
 async def _update(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None and isinstance(job.data, StatusMessage)
@@ -60,6 +71,7 @@ async def _update(context: ContextTypes.DEFAULT_TYPE) -> None:
                 chat_id=status.chat_id,
                 message_id=status.message_id,
                 parse_mode=ParseMode.HTML,
+                reply_markup=relink_markup(report, status),
             )
             status.shown = report.counts()
         except BadRequest as error:

@@ -38,7 +38,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("termin_absagen", admin_only=True),
     MenuEntry("vorlage_neu", admin_only=True),
     MenuEntry("vorlage_anlage", admin_only=True),
-    MenuEntry("audit", admin_only=True),
+    MenuEntry("tagesordnung_bearbeiten", admin_only=True),
+    MenuEntry("verlauf", admin_only=True),  # /audit stays as an alias
 )
 
 

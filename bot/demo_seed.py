@@ -17,8 +17,10 @@ from bot.config import Settings
 from bot.services.attendance import ask_open_meetings
 from bot.services.importer import import_yaml
 from bot.services.invites import create_invite
+from bot.services.members import set_department
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.queries.members import person_by_telegram_id
 
 EXAMPLE_FILE = Path(__file__).resolve().parents[1] / "examples" / "lenkungsgruppe.yaml"
 GROUP_KEY = "lenkungsgruppe"
@@ -69,6 +71,17 @@ async def seed_demo(database_url: str, timezone: str = "Europe/Berlin") -> DemoP
         )
         settings = Settings(_env_file=None, timezone=timezone, group_key=GROUP_KEY)
         async with sessions.begin() as session:
+            # Martin and Carla are the administration (the Dezernat), not members of a faction.
+            for telegram_id in (1001, 1002):
+                person = await person_by_telegram_id(session, telegram_user_id=telegram_id)
+                if person is not None and person.department_id is None:
+                    await set_department(
+                        session,
+                        actor=None,
+                        person_id=person.id,
+                        department_key="dezernat-soziales",
+                        now=datetime.now(UTC),
+                    )
             # The presentations ask for attendance: Anna finds the requests in her chat.
             await ask_open_meetings(session, now=datetime.now(UTC), settings=settings)
             invite = await create_invite(

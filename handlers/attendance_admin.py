@@ -18,7 +18,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.access import Caller, admins_only
 from bot.errors import UserError
-from bot.i18n import format_short
 from bot.services.attendance import send_requests
 from bot.services.attendance.overview import (
     attendance_overview,
@@ -30,6 +29,7 @@ from bot.ui import PRIVATE, Button, answer_query, is_private, parse_callback, re
 from bot.views.attendance import is_open
 from bot.views.attendance_overview import overview_blocks
 from bot.views.council import meeting_title
+from bot.views.pickers import meeting_labels
 from bot.views.text import split_blocks
 from storage.queries.attendance import fresh_meeting, rsvp_meetings
 
@@ -37,29 +37,15 @@ Context = ContextTypes.DEFAULT_TYPE
 LIST_BUTTON = re.compile(r"tln:(up|past)")
 MEETING_BUTTON = re.compile(r"tln:(show|open|csv|ask):(\d{1,12})")
 LIST_LIMIT = 20
-LABEL_NAME_LENGTH = 40
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= LABEL_NAME_LENGTH else name[: LABEL_NAME_LENGTH - 1] + "…"
 
 
 async def _send_list(update: Update, caller: Caller, *, past: bool, edit: bool) -> None:
     runtime = caller.runtime
     async with runtime.sessions() as session:
         meetings = await rsvp_meetings(session, now=runtime.now(), past=past, limit=LIST_LIMIT)
+    labels = meeting_labels(meetings, caller.language, runtime.tz)
     rows: list[list[Button]] = [
-        [
-            (
-                caller.t(
-                    "attendance.choose_button",
-                    when=format_short(m.start, caller.language, runtime.tz),
-                    name=_short(m.name),
-                ),
-                f"tln:show:{m.id}",
-            )
-        ]
-        for m in meetings
+        [(label, f"tln:show:{m.id}")] for m, label in zip(meetings, labels, strict=True)
     ]
     switch = "attendance.show_upcoming" if past else "attendance.show_past"
     rows.append([(caller.t(switch), "tln:up" if past else "tln:past")])

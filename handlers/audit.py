@@ -1,4 +1,5 @@
-"""/audit: administrators read the latest entries of the audit log."""
+"""/verlauf (alias /audit): administrators read the latest entries of the Änderungsverlauf,
+in their own language."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot.access import Caller, admins_only
-from bot.i18n import format_short
 from bot.ui import reply
+from bot.views.audit import history_text
+from bot.views.text import split_blocks
 from storage.queries import audit
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -15,23 +17,14 @@ SHOWN_ENTRIES = 20
 
 
 @admins_only
-async def show_audit(update: Update, context: Context, caller: Caller) -> None:
+async def show_history(update: Update, context: Context, caller: Caller) -> None:
     runtime = caller.runtime
     async with runtime.sessions() as session:
         entries = await audit.entries(session, limit=SHOWN_ENTRIES)
-    lines = [caller.t("audit.header", count=len(entries))]
-    lines += [
-        caller.t(
-            "audit.line",
-            when=format_short(entry.at, caller.language, runtime.tz),
-            actor=entry.actor_name,
-            detail=entry.detail,
-        )
-        for entry in entries
-    ]
-    await reply(update, "\n".join(lines))
+    for text in split_blocks(history_text(entries, caller.language, runtime.tz), sep="\n"):
+        await reply(update, text)
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
-    CommandHandler("audit", show_audit, filters=filters.ChatType.PRIVATE),
+    CommandHandler(["verlauf", "audit"], show_history, filters=filters.ChatType.PRIVATE),
 ]

@@ -16,7 +16,7 @@ from bot.services.calendar import (
     personal_feed_urls,
     public_feed_url,
 )
-from bot.ui import answer_query, parse_callback, reply
+from bot.ui import answer_query, is_private, parse_callback, reply
 
 Context = ContextTypes.DEFAULT_TYPE
 EVENT_BUTTON = re.compile(r"cal:ics:(\d{1,12})")
@@ -53,6 +53,8 @@ async def rotate_link(update: Update, context: Context, caller: Caller) -> None:
 @members_only
 async def single_event(update: Update, context: Context, caller: Caller) -> None:
     meeting_id = int(parse_callback(update, EVENT_BUTTON).group(1))
+    if not is_private(update):  # a look-up never answers into a group
+        raise UserError("access.lookup_private_only")
     runtime = caller.runtime
     async with runtime.sessions() as session:
         ics = await meeting_ics(

@@ -28,10 +28,11 @@ from bot.access import Caller, admins_only
 from bot.dialogues import DialogueMemory
 from bot.errors import UserError
 from bot.i18n import format_when
-from bot.services.invites import clean_name, create_invite, deep_link
+from bot.services.invites import check_new_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
+from bot.views.members import same_name_warning
 from storage.models import OrganizationKind
-from storage.queries.members import factions
+from storage.queries.members import departments, factions
 from storage.queries.organizations import by_id
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -46,7 +47,7 @@ class Step(IntEnum):
 
 
 DIALOGUE = "invitation"  # stored with the state: keep it stable
-FACTION_BUTTON = re.compile(r"inv:faction:(\d{1,12}|-)")
+FACTION_BUTTON = re.compile(r"inv:faction:(d?\d{1,12}|-)")  # d<id>: a department
 ADMIN_BUTTON = re.compile(r"inv:admin:(yes|no)")
 CONFIRM_BUTTON = re.compile(r"inv:(ok|cancel)")
 MAX_FUNCTION_LENGTH = 200
@@ -56,7 +57,8 @@ MAX_FUNCTION_LENGTH = 200
 class InviteDraft:
     name: str = ""
     faction: str | None = None  # the faction's import key
-    faction_name: str | None = None
+    department: str | None = None  # or the department's (the administration)
+    faction_name: str | None = None  # the name of either
     function: str | None = None
     admin: bool = False
 
@@ -80,13 +82,24 @@ async def begin(update: Update, context: Context, caller: Caller) -> int:
 
 @dialogues.step(DIALOGUE, then=Step.FACTION)
 async def got_name(update: Update, context: Context, caller: Caller) -> int:
-    name = clean_name(_text(update))  # a UserError is shown and the step repeats
-    _draft(context).name = name
-    async with caller.runtime.sessions() as session:
+    runtime = caller.runtime
+    async with runtime.sessions() as session:
+        # Letters required, no control characters; a UserError is shown and the step repeats.
+        check = await check_new_name(
+            session, name=_text(update), group_key=runtime.settings.group_key, today=runtime.today()
+        )
         options = await factions(session)
+        offices = await departments(session)  # the administration: a department instead
+    name = _draft(context).name = check.name
     rows: list[list[Button]] = [[(org.name, f"inv:faction:{org.id}")] for org in options]
+    rows += [
+        [(caller.t("invites.department", name=o.name), f"inv:faction:d{o.id}")] for o in offices
+    ]
     rows.append([(caller.t("invites.no_faction"), "inv:faction:-")])
-    await reply(update, caller.t("invites.ask_faction", name=name), rows)
+    question = caller.t("invites.ask_faction", name=name)
+    if check.same:  # a second "Anna Beispiel"? Say who is already there; /abbrechen stops.
+        question = same_name_warning(caller.language, check) + "\n\n" + question
+    await reply(update, question, rows)
     return Step.FACTION
 
 
@@ -94,8 +107,16 @@ async def got_name(update: Update, context: Context, caller: Caller) -> int:
 async def got_faction(update: Update, context: Context, caller: Caller) -> int:
     chosen = parse_callback(update, FACTION_BUTTON).group(1)
     draft = _draft(context)
-    draft.faction = draft.faction_name = None
-    if chosen != "-":
+    draft.faction = draft.faction_name = draft.department = None
+    if chosen.startswith("d"):
+        async with caller.runtime.sessions() as session:
+            office = await by_id(
+                session, organization_id=int(chosen[1:]), kind=OrganizationKind.DEPARTMENT
+            )
+        if office is None:
+            raise UserError("access.bad_button")
+        draft.department, draft.faction_name = office.key, office.name
+    elif chosen != "-":
         async with caller.runtime.sessions() as session:
             faction = await by_id(
                 session, organization_id=int(chosen), kind=OrganizationKind.FACTION
@@ -159,6 +180,7 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
             now=runtime.now(),
             ttl=timedelta(days=runtime.settings.invite_ttl_days),
             faction_key=draft.faction,
+            department_key=draft.department,
             function=draft.function,
             admin=draft.admin,
         )

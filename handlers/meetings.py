@@ -11,9 +11,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.access import Caller, members_only
+from bot.errors import UserError
 from bot.i18n import format_short
 from bot.screens import show_meeting
-from bot.ui import PRIVATE, Button, answer_query, parse_callback, reply
+from bot.ui import PRIVATE, Button, answer_query, is_private, parse_callback, reply
 from bot.views.attendance import own_answer_line
 from bot.views.council import meeting_line
 from storage.queries.attendance import answers_of_person
@@ -100,6 +101,8 @@ async def turn_page(update: Update, context: Context, caller: Caller) -> None:
 @members_only
 async def open_meeting(update: Update, context: Context, caller: Caller) -> None:
     meeting_id = int(parse_callback(update, SHOW_BUTTON).group(1))
+    if not is_private(update):  # a look-up never answers into a group
+        raise UserError("access.lookup_private_only")
     await show_meeting(update, caller, meeting_id)
     await answer_query(update)
 

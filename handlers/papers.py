@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
-from bot.ui import PRIVATE, answer_query, parse_callback
+from bot.ui import PRIVATE, answer_query, is_private, parse_callback
 from storage.queries.council import paper_reference
 from storage.queries.files import file_content
 
@@ -34,6 +34,8 @@ async def paper_command(update: Update, context: Context, caller: Caller) -> Non
 @members_only
 async def paper_button(update: Update, context: Context, caller: Caller) -> None:
     paper_id = int(parse_callback(update, PAPER_BUTTON).group(1))
+    if not is_private(update):  # a look-up never answers into a group
+        raise UserError("access.lookup_private_only")
     async with caller.runtime.sessions() as session:
         reference = await paper_reference(session, paper_id=paper_id)
     if reference is None:
@@ -45,6 +47,8 @@ async def paper_button(update: Update, context: Context, caller: Caller) -> None
 @members_only
 async def send_file(update: Update, context: Context, caller: Caller) -> None:
     file_id = int(parse_callback(update, FILE_BUTTON).group(1))
+    if not is_private(update):  # a look-up never answers into a group
+        raise UserError("access.lookup_private_only")
     async with caller.runtime.sessions() as session:
         stored = await file_content(session, file_id=file_id)
     if stored is None:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import re
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.access import Caller, members_only
-from bot.i18n import person_language, t
 from bot.menus import remove_personal_menu
-from bot.services.members import find_person
+from bot.services.members import find_person, tell_admins_left
 from bot.services.privacy import leave_and_erase, personal_data
 from bot.ui import answer_query, is_private, parse_callback, reply
-from storage.queries.members import active_members
 
 Context = ContextTypes.DEFAULT_TYPE
 LEAVE_BUTTON = re.compile(r"leave:(yes|no)")
@@ -73,31 +68,25 @@ async def leave_confirmed(update: Update, context: Context, caller: Caller) -> N
         return
     runtime = caller.runtime
     telegram_id = caller.person.telegram_user_id
+    now = runtime.now()
     async with runtime.sessions.begin() as session:
         # Fresh from the database: the caller's copy was read before this update was handled.
         person = await find_person(session, person_id=caller.person.id)
         name = await leave_and_erase(
-            session, person=person, group_key=runtime.settings.group_key, now=runtime.now()
+            session, person=person, group_key=runtime.settings.group_key, now=now
         )
-        admins = [
-            member
-            for member in await active_members(
-                session, group_key=runtime.settings.group_key, today=runtime.today()
-            )
-            if member.is_admin and member.telegram_user_id
-        ]
+        # The administrators' note goes through the outbox, in the same transaction.
+        await tell_admins_left(
+            session,
+            name=name,
+            person_id=person.id,
+            group_key=runtime.settings.group_key,
+            now=now,
+            default=runtime.settings.language,
+        )
     await reply(update, caller.t("privacy.left"), edit=True)
     if telegram_id:
         await remove_personal_menu(context.bot, telegram_id)
-    for admin in admins:
-        language = person_language(admin, runtime.settings.language)
-        assert admin.telegram_user_id is not None
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(
-                admin.telegram_user_id,
-                t(language, "privacy.admin_notice", name=name),
-                parse_mode=ParseMode.HTML,
-            )
 
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [

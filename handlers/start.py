@@ -63,6 +63,8 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str
                 telegram_username=user.username,
                 telegram_language=user.language_code,
                 now=runtime.now(),
+                group_key=runtime.settings.group_key,
+                default_language=runtime.settings.language,
             )
     except UserError as error:
         await reply(update, error.render(fallback_language))

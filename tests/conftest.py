@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -163,6 +163,7 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 # Members for tests that need some: the steering group, three factions, linked people.
 
 FACTIONS = [("cdu", "CDU-Fraktion"), ("spd", "SPD-Fraktion"), ("gruene", "Grüne-Fraktion")]
+DEPARTMENTS = {"dezernat-soziales": "Dezernat für Soziales und Gesundheit"}
 
 
 @pytest.fixture
@@ -200,13 +201,31 @@ def add_member(sessions: async_sessionmaker[AsyncSession], group: dict[str, int]
         faction: str | None = None,
         function: str | None = None,
         language: str | None = None,
+        department: str | None = None,
     ) -> Person:
         async with sessions.begin() as session:
+            department_id = None
+            if department:  # e.g. "dezernat-soziales", created on first use
+                found = (
+                    await session.execute(
+                        select(Organization).where(Organization.key == department)
+                    )
+                ).scalar_one_or_none()
+                if found is None:
+                    found = Organization(
+                        key=department,
+                        name=DEPARTMENTS[department],
+                        kind=OrganizationKind.DEPARTMENT,
+                    )
+                    session.add(found)
+                    await session.flush()
+                department_id = found.id
             person = Person(
                 name=name,
                 telegram_user_id=telegram_id,
                 is_admin=admin,
                 faction_id=group[faction] if faction else None,
+                department_id=department_id,
                 function=function,
                 language=language,
             )

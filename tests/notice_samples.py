@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.services.importer import ImportReport, import_yaml
 from bot.services.notices import change_notifier
-from storage.models import Delivery, GroupChat, Person
+from storage.models import Delivery, GroupChat, Organization, Person
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)  # before the sample's meetings
@@ -108,6 +108,14 @@ async def prepare(sessions: async_sessionmaker[AsyncSession], **person_values: A
     async with sessions.begin() as session:
         await session.execute(
             update(Person).where(Person.telegram_user_id == BERND).values(language="en")
+        )
+        # Carla belongs to the administration (a department; the import's key is another
+        # change's, so it is set here).
+        dezernat = (
+            await session.execute(select(Organization).where(Organization.key == "dezernat"))
+        ).scalar_one()
+        await session.execute(
+            update(Person).where(Person.telegram_user_id == CARLA).values(department_id=dezernat.id)
         )
         session.add(GroupChat(chat_id=GROUP_CHAT, title="Lenkungsgruppe"))
 

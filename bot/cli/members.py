@@ -8,12 +8,13 @@ import click
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.cli.common import fail, fail_with, open_runtime, run_async
+from bot.cli.common import fail, fail_with, open_runtime, run_async, strip_html
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import format_short
-from bot.services.invites import create_invite, deep_link
-from bot.services.members import member_overview
+from bot.services.invites import check_new_name, create_invite, deep_link
+from bot.services.members import Section, member_overview
+from bot.views.audit import history_text
 from storage.queries import audit as audit_log
 
 
@@ -32,16 +33,39 @@ async def _bot_username(settings: Settings) -> str:
 @click.command()
 @click.argument("name")
 @click.option("--faction", "faction_key", metavar="KEY", help="Faction key, e.g. spd.")
+@click.option(
+    "--department",
+    "department_key",
+    metavar="KEY",
+    help="Department key (organization of kind department), for the administration.",
+)
 @click.option("--function", metavar="TEXT", help="Function, e.g. Sprecherin.")
 @click.option("--admin", is_flag=True, help="Make the new member an administrator.")
 @run_async
-async def invite(name: str, faction_key: str | None, function: str | None, admin: bool) -> None:
-    """Invite NAME: prints the single-use deep link to pass on personally."""
+async def invite(
+    name: str,
+    faction_key: str | None,
+    department_key: str | None,
+    function: str | None,
+    admin: bool,
+) -> None:
+    """Invite NAME: prints the single-use deep link to pass on personally. A member has a
+    faction (--faction), a department (--department) or neither, never both."""
+    if faction_key and department_key:
+        fail("use either --faction or --department: a member has one or the other, not both.")
     async with open_runtime() as runtime:
         settings = runtime.settings
         username = await _bot_username(settings)
         try:
             async with runtime.sessions.begin() as session:
+                check = await check_new_name(
+                    session, name=name, group_key=settings.group_key, today=runtime.today()
+                )
+                for same, home in check.same:
+                    click.echo(
+                        f"Note: {same.name}{f' ({home})' if home else ''} is already a member.",
+                        err=True,
+                    )
                 created = await create_invite(
                     session,
                     actor=None,
@@ -50,6 +74,7 @@ async def invite(name: str, faction_key: str | None, function: str | None, admin
                     now=runtime.now(),
                     ttl=timedelta(days=settings.invite_ttl_days),
                     faction_key=faction_key,
+                    department_key=department_key,
                     function=function,
                     admin=admin,
                 )
@@ -69,8 +94,9 @@ async def members() -> None:
             groups = await member_overview(
                 session, actor=None, group_key=runtime.settings.group_key, now=runtime.now()
             )
+        headings = {Section.ADMINISTRATION: "Verwaltung", Section.OTHERS: "Weitere"}
         for group in groups:
-            click.echo(group.faction.name if group.faction else "(no faction)")
+            click.echo(group.faction.name if group.faction else headings[group.section])
             for person in group.members:
                 flags = [
                     "admin" if person.is_admin else "member",
@@ -79,17 +105,22 @@ async def members() -> None:
                 if not person.reachable:
                     flags.append(f"unreachable: {person.unreachable_reason or '?'}")
                 function = f", {person.function}" if person.function else ""
-                click.echo(f"  {person.name}{function} ({'; '.join(flags)})")
+                department = f", {person.department.name}" if person.department else ""
+                click.echo(f"  {person.name}{department}{function} ({'; '.join(flags)})")
+        if groups.unlinked:
+            names = ", ".join(person.name for person in groups.unlinked)
+            click.echo(f"Never linked ({len(groups.unlinked)}): {names}")
 
 
 @click.command()
 @click.option("--limit", default=100, show_default=True, help="How many entries, newest first.")
 @run_async
 async def audit(limit: int) -> None:
-    """Print the audit log: who invited, removed, promoted, published or broadcast what."""
+    """Print the Änderungsverlauf (audit log), newest first, in GREMIENBOT_LANGUAGE: who
+    invited, removed, promoted, published, changed or broadcast what."""
     async with open_runtime() as runtime:
         async with runtime.sessions() as session:
             entries = await audit_log.entries(session, limit=limit)
-        for entry in entries:
-            when = format_short(entry.at, "en", runtime.tz)
-            click.echo(f"{when}  {entry.actor_name}: {entry.action} – {entry.detail}")
+        language = runtime.settings.language
+        for line in history_text(entries, language, runtime.tz):
+            click.echo(strip_html(line))

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import Html, person_language, t
 from bot.services.delivery.text import visible_length, visible_text
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from bot.services.notices.recipients import Reader, group_readers
 from bot.services.outbox import Document, Notice, enqueue_many
 from storage.models import Announcement, Person
@@ -97,9 +97,14 @@ async def resolve_audience(
     label = ""
     members = await active_members(session, group_key=settings.group_key, today=today)
     if choice.audience is Audience.SPEAKERS:
-        members = [person for person in members if person.faction_id is not None]
+        members = [
+            person
+            for person in members
+            if person.faction_id is not None and person.department_id is None
+        ]
     elif choice.audience is Audience.ADMINISTRATION:
-        members = [person for person in members if person.faction_id is None]
+        # The administration: the members with a department (Verwaltungsbereich).
+        members = [person for person in members if person.department_id is not None]
     elif choice.audience is Audience.FACTION:
         faction = await organization_by_key(session, key=choice.faction_key or "")
         if faction is None:
@@ -172,7 +177,7 @@ async def create_broadcast(
 ) -> Broadcast:
     """Store the broadcast and queue one delivery per recipient (administrators only;
     `actor=None` is the shell). Nothing is stored when anything is refused."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     body = clean_body(body)
     attachment = clean_attachment(attachment)
     members = await resolve_audience(
@@ -223,7 +228,7 @@ async def create_broadcast(
         session,
         actor=actor,
         action="broadcast",
-        detail=f"broadcast #{announcement.id} to {choice} ({count} chats): " + excerpt(body, 80),
+        subject=excerpt(body, 80),
         data={"announcement_id": announcement.id, "audience": str(choice), "chats": count},
         at=now,
     )
@@ -236,19 +241,43 @@ def excerpt(body: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def unlinked_names(
+async def _audience_then(
     session: AsyncSession, *, announcement: Announcement, settings: Settings
-) -> list[str]:
-    """Who in the broadcast's audience is not linked to Telegram (for the report)."""
+) -> AudienceMembers | None:
+    """The broadcast's audience as it was chosen (None: the faction or the group is gone)."""
     choice = AudienceChoice(Audience(announcement.audience), announcement.audience_key)
     try:
-        members = await resolve_audience(
+        return await resolve_audience(
             session,
             choice=choice,
             settings=settings,
             today=announcement.created_at.astimezone(settings.tz).date(),
             exclude_person_id=announcement.author_id,
         )
-    except UserError:  # the faction or the group is gone: nobody to list
+    except UserError:
+        return None
+
+
+async def unlinked_names(
+    session: AsyncSession, *, announcement: Announcement, settings: Settings
+) -> list[str]:
+    """Who in the broadcast's audience is not linked to Telegram (for the report)."""
+    members = await _audience_then(session, announcement=announcement, settings=settings)
+    return [person.name for person in members.unlinked] if members else []
+
+
+async def unreached_ids(
+    session: AsyncSession, *, announcement: Announcement, settings: Settings
+) -> list[int]:
+    """Who of the broadcast's audience it did not reach: not linked, or linked but refused
+    (blocked, deactivated); they can get a new invitation link."""
+    members = await _audience_then(session, announcement=announcement, settings=settings)
+    if members is None:
         return []
-    return [person.name for person in members.unlinked]
+    ids = [person.id for person in members.unlinked]
+    ids += [
+        reader.person.id
+        for reader in members.readers
+        if reader.person and not reader.person.reachable
+    ]
+    return ids

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from storage.models import GroupChat, Person
 from storage.queries import audit
 from storage.queries.groups import group_by_chat_id
@@ -15,7 +15,9 @@ from storage.queries.groups import group_by_chat_id
 async def connect_group(
     session: AsyncSession, *, actor: Person, chat_id: int, title: str, now: datetime
 ) -> GroupChat:
-    require_admin(actor)
+    current = await admin_in(session, actor)
+    assert current is not None
+    actor = current
     group = await group_by_chat_id(session, chat_id=chat_id)
     if group is None:
         group = GroupChat(chat_id=chat_id, title=title)
@@ -24,7 +26,12 @@ async def connect_group(
     group.active = True
     group.connected_by_id = actor.id
     await audit.record(
-        session, actor=actor, action="connect_group", detail=f"connected group {title}", at=now
+        session,
+        actor=actor,
+        action="connect_group",
+        subject=title,
+        data={"chat_id": chat_id},
+        at=now,
     )
     await session.flush()
     return group

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import NotAllowed, UserError
-from storage.models import Invite, Membership, Person
+from bot.errors import UserError
+from bot.i18n import person_language, t
+from bot.services.members import admin_in
+from bot.services.outbox import Notice, enqueue_many
+from storage.models import Invite, Membership, Organization, OrganizationKind, Person
 from storage.queries import audit
 from storage.queries.invites import claim_invite, invite_by_hash, invites_for
-from storage.queries.members import organization_by_key, person_by_telegram_id
+from storage.queries.members import (
+    active_members,
+    current_admins,
+    members_named,
+    organization_by_key,
+    person_by_telegram_id,
+    unlinked_members,
+)
 
 # 24 random bytes → 32 characters of A-Za-z0-9_-: fits Telegram's 64-character start payload.
 TOKEN_BYTES = 24
 MAX_NAME_LENGTH = 100
+MIN_LETTERS = 2
 
 
 def hash_token(token: str) -> str:
@@ -36,19 +48,52 @@ class CreatedInvite:
     expires_at: datetime
 
 
-def _require_admin(actor: Person | None) -> None:
-    """`None` is the shell, whose user runs the installation; anyone else must be an admin."""
-    if actor is not None and not actor.is_admin:
-        raise NotAllowed()
-
-
 def clean_name(name: str) -> str:
+    """A person's name: whitespace collapsed, no control or invisible format characters,
+    at least two letters (so "-" or "?" is refused), at most MAX_NAME_LENGTH characters."""
+    if any(unicodedata.category(char) in ("Cc", "Cf") and not char.isspace() for char in name):
+        raise UserError("invites.name_control")
     cleaned = " ".join(name.split())
     if not cleaned:
         raise UserError("invites.name_empty")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise UserError("invites.name_too_long", limit=MAX_NAME_LENGTH)
+    if sum(1 for char in cleaned if char.isalpha()) < MIN_LETTERS:
+        raise UserError("invites.name_letters")
     return cleaned
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """A checked name and the current members who already have it (to warn before a second
+    "Anna Beispiel" is invited); `home` is each one's faction or department, if any."""
+
+    name: str
+    same: list[tuple[Person, str | None]]
+
+
+async def check_new_name(
+    session: AsyncSession, *, name: str, group_key: str, today: date
+) -> NameCheck:
+    """Validate a name for an invitation and find members of the same name (the /einladen
+    dialogue and `gremienbot invite` ask before going on)."""
+    cleaned = clean_name(name)
+    same = await members_named(session, name=cleaned, group_key=group_key, today=today)
+    return NameCheck(cleaned, [(person, _home(person)) for person in same])
+
+
+def _home(person: Person) -> str | None:
+    home = person.department or person.faction
+    return home.name if home else None
+
+
+async def _organization(
+    session: AsyncSession, key: str, kind: OrganizationKind, error: str
+) -> Organization:
+    organization = await organization_by_key(session, key=key)
+    if organization is None or organization.kind != kind:
+        raise UserError(error, key=key)
+    return organization
 
 
 async def create_invite(
@@ -62,21 +107,33 @@ async def create_invite(
     faction_key: str | None = None,
     function: str | None = None,
     admin: bool = False,
+    department_key: str | None = None,
 ) -> CreatedInvite:
-    """Create the person, their membership in the group and an invitation for them."""
-    _require_admin(actor)
+    """Create the person, their membership in the group and an invitation for them. A member
+    has a faction, a department (administration) or neither, never both."""
+    actor = await admin_in(session, actor)
     name = clean_name(name)
     group = await organization_by_key(session, key=group_key)
     if group is None:
         raise UserError("invites.no_group", key=group_key)
-    faction = None
+    if faction_key and department_key:
+        raise UserError("invites.faction_and_department")
+    faction = department = None
     if faction_key:
-        faction = await organization_by_key(session, key=faction_key)
-        if faction is None or faction.kind != "faction":
-            raise UserError("invites.unknown_faction", key=faction_key)
+        known = await organization_by_key(session, key=faction_key)
+        if known is not None and known.kind == OrganizationKind.DEPARTMENT:
+            raise UserError("invites.department_as_faction", key=faction_key)
+        faction = await _organization(
+            session, faction_key, OrganizationKind.FACTION, "invites.unknown_faction"
+        )
+    if department_key:
+        department = await _organization(
+            session, department_key, OrganizationKind.DEPARTMENT, "invites.unknown_department"
+        )
     person = Person(
         name=name,
         faction=faction,
+        department=department,
         function=" ".join(function.split()) if function else None,
         is_admin=admin,
     )
@@ -93,13 +150,17 @@ async def create_invite(
             expires_at=now + ttl,
         )
     )
-    role = "admin" if admin else "member"
     await audit.record(
         session,
         actor=actor,
         action="invite",
-        detail=f"invited {name} ({role}, faction {faction_key or '-'})",
-        data={"person_id": person.id},
+        subject=name,
+        data={
+            "person_id": person.id,
+            "admin": admin,
+            "faction": faction.name if faction else None,
+            "department": department.name if department else None,
+        },
         at=now,
     )
     return CreatedInvite(person=person, token=token, expires_at=now + ttl)
@@ -113,8 +174,11 @@ async def redeem_invite(
     telegram_username: str | None,
     telegram_language: str | None,
     now: datetime,
+    group_key: str | None = None,
+    default_language: str = "de",
 ) -> Person:
-    """Link the Telegram account to the invited person; refuse anything but a fresh token."""
+    """Link the Telegram account to the invited person; refuse anything but a fresh token.
+    With `group_key`, the current administrators are told through the outbox."""
     invite = await invite_by_hash(session, token_hash=hash_token(token))
     if invite is None:
         raise UserError("invites.unknown")
@@ -138,17 +202,55 @@ async def redeem_invite(
     person.reachable = True
     person.unreachable_reason = None
     await audit.record(
-        session, actor=person, action="join", detail=f"{person.name} joined by invitation", at=now
+        session,
+        actor=person,
+        action="join",
+        subject=person.name,
+        data={"person_id": person.id, "faction": _home(person)},
+        at=now,
     )
+    if group_key is not None:
+        await _tell_admins_joined(
+            session, person=person, group_key=group_key, now=now, default=default_language
+        )
     return person
+
+
+async def _tell_admins_joined(
+    session: AsyncSession, *, person: Person, group_key: str, now: datetime, default: str
+) -> None:
+    """'Anna Beispiel (SPD-Fraktion) hat die Einladung angenommen.' to every administrator."""
+    admins = await current_admins(session, group_key=group_key, today=now.date())
+    notices = []
+    for admin in admins:
+        if admin.id == person.id or admin.telegram_user_id is None:
+            continue
+        language = person_language(admin, default)
+        home = _home(person)
+        notices.append(
+            Notice(
+                event_key=f"joined:{person.id}:{person.telegram_user_id}",
+                chat_id=int(admin.telegram_user_id),
+                kind="members.joined",
+                text=t(
+                    language,
+                    "members.joined_notice",
+                    name=person.name,
+                    home=t(language, "members.home", name=home) if home else "",
+                ),
+                person_id=admin.id,
+            )
+        )
+    await enqueue_many(session, notices)
 
 
 async def reissue_invite(
     session: AsyncSession, *, actor: Person | None, person: Person, now: datetime, ttl: timedelta
 ) -> CreatedInvite:
-    """A new link for a member who has not linked yet; earlier open links stop working."""
-    _require_admin(actor)
-    if person.telegram_user_id is not None:
+    """A new link for a member who has not linked yet (or whose account refuses messages:
+    blocked or deactivated); earlier open links stop working."""
+    actor = await admin_in(session, actor)
+    if person.telegram_user_id is not None and person.reachable:
         raise UserError("invites.already_linked", name=person.name)
     for invite in await invites_for(session, person_id=person.id):
         if invite.used_at is None and invite.revoked_at is None:
@@ -164,6 +266,38 @@ async def reissue_invite(
         )
     )
     await audit.record(
-        session, actor=actor, action="invite", detail=f"new invitation for {person.name}", at=now
+        session,
+        actor=actor,
+        action="reinvite",
+        subject=person.name,
+        data={"person_id": person.id, "faction": _home(person)},
+        at=now,
     )
     return CreatedInvite(person=person, token=token, expires_at=now + ttl)
+
+
+async def reissue_all(
+    session: AsyncSession,
+    *,
+    actor: Person | None,
+    group_key: str,
+    now: datetime,
+    ttl: timedelta,
+    person_ids: list[int] | None = None,
+) -> list[CreatedInvite]:
+    """New links for every current member who never linked (or those of them in
+    `person_ids`, e.g. the unreachable of a broadcast report); old open links are withdrawn."""
+    actor = await admin_in(session, actor)
+    if person_ids is None:
+        members = await unlinked_members(session, group_key=group_key, today=now.date())
+    else:
+        wanted = set(person_ids)
+        members = [
+            person
+            for person in await active_members(session, group_key=group_key, today=now.date())
+            if person.id in wanted and (person.telegram_user_id is None or not person.reachable)
+        ]
+    return [
+        await reissue_invite(session, actor=actor, person=person, now=now, ttl=ttl)
+        for person in members
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.members import end_membership
 from storage.models import Person
 from storage.queries import audit
+from storage.queries.deliveries import delete_forwarded_replies
 from storage.queries.members import memberships_of
 from storage.queries.personal_data import (
     attendances_of,
@@ -69,7 +70,12 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
         ],
         "messages_sent_to_you": messages,
         "audit_log_entries_by_you": [
-            {"at": entry.at.isoformat(), "action": entry.action, "detail": entry.detail}
+            {
+                "at": entry.at.isoformat(),
+                "action": entry.action,
+                "subject": entry.subject,
+                "details": entry.data,
+            }
             for entry in own_entries
         ],
     }
@@ -83,10 +89,15 @@ async def leave_and_erase(
     Audit entries keep the actor's name as text: the log must show who did what.
     """
     name = person.name
+    telegram_id = person.telegram_user_id
     await end_membership(
         session, actor=person, person_id=person.id, group_key=group_key, now=now, action="leave"
     )
     await delete_personal_rows(session, person_id=person.id)
+    if telegram_id is not None:
+        # The member's Rückfragen forwarded to administrators are rows addressed to *them*:
+        # their text is the member's, so it goes too.
+        await delete_forwarded_replies(session, member_chat_id=int(telegram_id))
     person.name = ERASED_NAME
     person.function = None
     person.telegram_user_id = None

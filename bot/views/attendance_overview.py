@@ -27,13 +27,12 @@ def _member_line(member: MemberAnswer, language: str) -> Html:
             "attendance.overview.deputy",
             name=attendance.deputy_name or t(language, "attendance.overview.deputy_unnamed"),
         )
+    home = person.department or person.faction
     return t(
         language,
         "attendance.overview.member",
         name=person.name,
-        faction=t(language, "attendance.overview.faction", name=person.faction.name)
-        if person.faction
-        else "",
+        faction=t(language, "attendance.overview.faction", name=home.name) if home else "",
         deputy=deputy,
         unconfirmed=t(language, "attendance.overview.unconfirmed") if member.unconfirmed else "",
     )
@@ -51,14 +50,55 @@ def _who(member: MemberAnswer, language: str) -> str:
     return member.person.name
 
 
+def _pending(member: MemberAnswer, language: str) -> str:
+    """Who may still come, and why the faction is open: maybe, no answer, not confirmed."""
+    if member.attendance is None:
+        why = t(language, "attendance.overview.open_reason.none")
+    elif member.unconfirmed:
+        why = t(language, "attendance.overview.open_reason.unconfirmed")
+    else:
+        why = t(language, "attendance.overview.open_reason.maybe")
+    return t(language, "attendance.overview.open_who", name=member.person.name, why=why)
+
+
 def _faction_line(faction: FactionCoverage, language: str) -> Html:
-    who = ", ".join(_who(member, language) for member in faction.by)
+    if faction.coverage is Coverage.OPEN:
+        who = ", ".join(_pending(member, language) for member in faction.by)
+    else:
+        who = ", ".join(_who(member, language) for member in faction.by)
     return t(
         language,
         f"attendance.overview.coverage.{faction.coverage.value}",
         faction=faction.faction,
         who=who,
     )
+
+
+def _answer_short(member: MemberAnswer, language: str) -> str:
+    if member.status is None:
+        return t(language, "attendance.overview.open_reason.none")
+    text = status_name(member.status, language)
+    if member.unconfirmed:
+        text += t(language, "attendance.overview.unconfirmed")
+    return text
+
+
+def _apart_block(key: str, members: list[MemberAnswer], language: str) -> str:
+    """The administration or the members with neither: each with their answer."""
+    lines = [t(language, f"attendance.overview.{key}_header", count=len(members))]
+    lines += [
+        t(
+            language,
+            "attendance.overview.apart_member",
+            name=member.person.name,
+            home=t(language, "attendance.overview.faction", name=member.person.department.name)
+            if member.person.department
+            else "",
+            answer=_answer_short(member, language),
+        )
+        for member in members
+    ]
+    return "\n".join(lines)
 
 
 def counts_line(overview: Overview, language: str) -> Html:
@@ -113,14 +153,18 @@ def overview_blocks(overview: Overview, language: str, tz: tzinfo) -> list[str]:
         blocks.append("\n".join(lines))
     else:
         blocks.append(t(language, "attendance.overview.no_factions"))
+    if overview.administration:
+        blocks.append(_apart_block("administration", overview.administration, language))
+    if overview.others:
+        blocks.append(_apart_block("others", overview.others, language))
     return blocks
 
 
 def summary_text(overview: Overview, language: str, tz: tzinfo) -> Html:
     """The administrators' note the day before: counts and the factions not covered."""
     meeting = overview.meeting
-    missing = [f.faction for f in overview.factions if f.coverage is Coverage.MISSING]
-    unconfirmed = [f.faction for f in overview.factions if f.coverage is Coverage.UNCONFIRMED]
+    missing = overview.with_coverage(Coverage.MISSING)
+    unconfirmed = overview.with_coverage(Coverage.OPEN)
     parts = [
         t(
             language,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from bot.i18n import format_short
-from bot.views.council import meeting_blocks, meeting_title, paper_blocks
+from bot.views.council import meeting_blocks, paper_blocks
+from bot.views.pickers import meeting_label
 from storage.models import Meeting, MeetingKind, Organization, Paper
 from storage.queries.council import PaperDetails
 
@@ -69,9 +69,9 @@ def meeting_preview(meeting: Meeting, language: str, tz: tzinfo, *, head_only: b
 
 
 def meeting_choice(meeting: Meeting, language: str, tz: tzinfo) -> str:
-    """A button label: '05.07.21, 14:00 · Sozialausschuss: Sitzung …'."""
-    label = f"{format_short(meeting.start, language, tz)} · {meeting_title(meeting)}"
-    return label if len(label) <= MAX_CHOICE_LABEL else label[: MAX_CHOICE_LABEL - 1] + "…"
+    """A button label: '04.03.27, 10:00 · Sozialplanung Nord GmbH' — date, time and the part
+    of the title that tells meetings apart (bot/views/pickers.py)."""
+    return meeting_label(meeting, language, tz, limit=MAX_CHOICE_LABEL)
 
 
 def draft_paper(

@@ -26,7 +26,8 @@ from bot.services.council_admin import (
 )
 from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import meeting_title
-from bot.views.council_admin import changed_meeting, meeting_choice, meeting_preview
+from bot.views.council_admin import changed_meeting, meeting_preview
+from bot.views.pickers import confirm_rows, meeting_labels
 from handlers.meeting_admin.common import CANCEL, MOVE, NAME, Step, step
 from handlers.meeting_admin.common import begin as begin_draft
 from handlers.meeting_admin.common import draft as _draft
@@ -47,9 +48,10 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
     if not page.items:
         await reply(update, caller.t("meeting_admin.none_changeable"), edit=edit)
         return None
+    labels = meeting_labels(page.items, caller.language, runtime.tz)
     rows: list[list[Button]] = [
-        [(meeting_choice(meeting, caller.language, runtime.tz), f"madm:pick:{meeting.id}")]
-        for meeting in page.items
+        [(label, f"madm:pick:{meeting.id}")]
+        for meeting, label in zip(page.items, labels, strict=True)
     ]
     navigation: list[Button] = []
     if page.has_previous:
@@ -110,9 +112,9 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
         after = changed_meeting(meeting, cancelled=True)
         preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
         text = caller.t("meeting_admin.preview_cancel", preview=preview)
-        rows = [[(caller.t("meeting_admin.cancel_button"), "madm:ok")]]
+        rows = confirm_rows(caller.language, "cancel", "madm:ok", f"{NAME}:abort")
         dialogue.goto(context, NAME, Step.CONFIRM_CANCEL)
-        await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=True)
+        await reply(update, text, rows, edit=True)
         return Step.CONFIRM_CANCEL
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)

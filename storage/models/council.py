@@ -55,6 +55,8 @@ class Meeting(Timestamps, Base):
     rsvp: Mapped[bool] = mapped_column(default=False)
     # iCalendar SEQUENCE: raised on every change of time, place or cancellation.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Why it was last moved or cancelled (optional; shown in the notice and the calendar).
+    change_reason: Mapped[str | None] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     agenda_items: Mapped[list[AgendaItem]] = relationship(

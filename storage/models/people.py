@@ -21,6 +21,8 @@ class Person(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     function: Mapped[str | None] = mapped_column(String(200))
     faction_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    # The Verwaltungsbereich of a member of the administration; never together with a faction.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     is_admin: Mapped[bool] = mapped_column(default=False)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     telegram_username: Mapped[str | None] = mapped_column(String(64))
@@ -41,7 +43,10 @@ class Person(Timestamps, Base):
     # Set when the person left and their personal data was erased (/austreten).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    faction: Mapped[Organization | None] = relationship(lazy="joined")
+    faction: Mapped[Organization | None] = relationship(foreign_keys=[faction_id], lazy="joined")
+    department: Mapped[Organization | None] = relationship(
+        foreign_keys=[department_id], lazy="joined"
+    )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
@@ -103,5 +108,8 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
+    # What the entry is about (a name, a title, a reference); `data` holds the details.
+    subject: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    # The English sentence of entries written before entries were structured.
     detail: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

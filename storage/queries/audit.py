@@ -1,4 +1,6 @@
-"""The audit log: who invited, removed, promoted, published or broadcast what, and when."""
+"""The audit log (Änderungsverlauf): who invited, removed, promoted, published or broadcast
+what, and when. Entries are structured — an action, its subject and details — so that they are
+rendered in the reader's language (bot/views/audit.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Person
 
-CLI_ACTOR = "Kommandozeile"
+# Actors that are not persons are stored as markers and named per language when shown.
+CLI_ACTOR = "@cli"  # the shell (gremienbot …)
+CONFIG_ACTOR = "@config"  # the configuration (GREMIENBOT_ADMINS)
 
 
 async def record(
@@ -18,15 +22,19 @@ async def record(
     *,
     actor: Person | None,
     action: str,
-    detail: str,
+    subject: str = "",
     data: dict[str, Any] | None = None,
+    detail: str = "",
     at: datetime | None = None,
+    actor_name: str | None = None,
 ) -> AuditEntry:
-    """Add an entry; `actor=None` means the shell (CLI)."""
+    """Add an entry; `actor=None` means the shell (CLI) unless `actor_name` names another
+    marker. `detail` is an optional English sentence for entries without a message template."""
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
-        actor_name=actor.name if actor else CLI_ACTOR,
+        actor_name=actor.name if actor else (actor_name or CLI_ACTOR),
         action=action,
+        subject=subject[:255],
         detail=detail,
         data=data,
     )

@@ -95,6 +95,53 @@ async def count_admins(session: AsyncSession, *, group_key: str, today: date) ->
     return sum(1 for person in members if person.is_admin)
 
 
+async def lock_admins(session: AsyncSession, *, group_key: str, today: date) -> list[int]:
+    """Ids of the current administrators, their rows locked until the transaction ends
+    (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serializes writers anyway). The
+    last-administrator guard counts these, so two administrators taking each other's rights at
+    once cannot both pass: the second waits and then counts again."""
+    query = (
+        select(Person.id)
+        .where(
+            Person.is_admin.is_(True),
+            Person.erased_at.is_(None),
+            Person.id.in_(active_member_ids(group_key, today)),
+        )
+        .order_by(Person.id)
+        .with_for_update(of=Person)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def reload_person(session: AsyncSession, *, person_id: int) -> Person | None:
+    """The person as stored now, inside the caller's transaction (not a copy from an earlier
+    session): rights are checked on this."""
+    return await session.get(Person, person_id, populate_existing=True)
+
+
+async def departments(session: AsyncSession) -> list[Organization]:
+    return await of_kind(session, kind=OrganizationKind.DEPARTMENT)
+
+
+async def unlinked_members(session: AsyncSession, *, group_key: str, today: date) -> list[Person]:
+    """Current members who never linked their Telegram account, ordered by name."""
+    query = select(Person).where(
+        Person.id.in_(active_member_ids(group_key, today)),
+        Person.erased_at.is_(None),
+        Person.telegram_user_id.is_(None),
+    )
+    return list((await session.execute(query.order_by(Person.name))).scalars().unique())
+
+
+async def members_named(
+    session: AsyncSession, *, name: str, group_key: str, today: date
+) -> list[Person]:
+    """Current members whose name equals `name`, ignoring case and spacing."""
+    wanted = " ".join(name.split()).casefold()
+    members = await active_members(session, group_key=group_key, today=today)
+    return [person for person in members if " ".join(person.name.split()).casefold() == wanted]
+
+
 async def factions(session: AsyncSession) -> list[Organization]:
     return await of_kind(session, kind=OrganizationKind.FACTION)
 

@@ -115,16 +115,16 @@ async def test_a_dozen_members_answer_at_once_and_the_admin_sees_overview_and_cs
         "• Dr. Martin Muster\n• Gerda Grün (Grüne-Fraktion)\n• Karl Kasse\n"
         "• Sabine Sozial (SPD-Fraktion)\n\n❔ Vielleicht (2)"
     ) in overview
-    assert "✅ CDU-Fraktion: Bernd Probe" in overview
-    assert "✅ Grüne-Fraktion: Gerda Grün" in overview
-    assert "✅ SPD-Fraktion: Anna Beispiel, Sabine Sozial" in overview
+    assert "✅ CDU-Fraktion: vertreten – Bernd Probe" in overview
+    assert "✅ Grüne-Fraktion: vertreten – Gerda Grün" in overview
+    assert "✅ SPD-Fraktion: vertreten – Anna Beispiel, Sabine Sozial" in overview
 
     replies = await admin.press("CSV")
     document = replies[-1].document
     assert document is not None and document.filename == "teilnahme-praes-nord.csv"
     table = list(csv.reader(io.StringIO(document.data.decode("utf-8-sig")), delimiter=";"))
-    assert table[0] == ["Name", "Fraktion", "Funktion", "Antwort", "Vertretung", "Beantwortet am"]
-    answers_by_name = {row[0]: row[3] for row in table[1:]}
+    assert table[0][:2] == ["Name", "Fraktion"] and table[0][-1] == "Fraktion vertreten"
+    answers_by_name = {row[0]: row[4] for row in table[1:]}
     assert answers_by_name["Jürgen Grünwald"] == "Absage"
     assert answers_by_name["Uwe Übersicht"] == "Absage"
     assert sorted(answers_by_name.values()).count("Zusage") == 6
@@ -375,8 +375,12 @@ async def test_the_example_data_shows_the_whole_flow(
     replies = await admin.press("Sozialplanung Nord")
     overview = replies[-1].text or ""
     assert "✅ 1 Zusage · 👥 0 Vertretung · ❔ 0 Vielleicht · ❌ 0 Absage · ⏳ 8 offen" in overview
-    assert "✅ SPD-Fraktion: Anna Beispiel" in overview
-    assert "⚠️ Fraktion der Freien Wähler: nicht vertreten" in overview
+    assert "✅ SPD-Fraktion: vertreten – Anna Beispiel" in overview
+    assert "⏳ Fraktion der Freien Wähler: offen – Fiona Freitag (noch keine Antwort)" in overview
+    assert "Verwaltung (2, zählt für keine Fraktion)" in overview
+    assert "• Dr. Martin Muster (Dezernat für Soziales und Gesundheit): noch keine Antwort" in (
+        overview
+    )
     await admin.press("Anfrage senden")
     assert admin.callback_answers[-1].text == (
         "Alle Mitglieder haben geantwortet oder die Anfrage schon erhalten."

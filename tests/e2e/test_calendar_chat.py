@@ -55,7 +55,7 @@ async def test_personal_link_works_until_rotated_or_membership_ends(
     await admin.send("/mitglieder")
     await admin.press("Anna Beispiel")
     await admin.press("Mitgliedschaft beenden")
-    await admin.press("Ja, beenden")
+    await admin.press("Ja, Mitgliedschaft beenden")
     assert (await _get(box.bot.http_url, second_path)).status_code == 404
 
 

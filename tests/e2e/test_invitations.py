@@ -131,7 +131,7 @@ async def test_cli_invite_prints_a_link_that_works(
     assert box.settings.group_key == "lenkungsgruppe"
 
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "invite", "X", "--faction", "afd",
+        sys.executable, "-m", "bot", "invite", "Xaver Test", "--faction", "afd",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, stderr = await process.communicate()

@@ -178,7 +178,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     await admin.send("/termin_verschieben")
     assert admin.last.text.startswith("Welchen Termin möchten Sie verschieben?")
     assert [row[0].data for row in admin.last.buttons] == [f"madm:pick:{meeting.id}", "madm:abort"]
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     assert "Montag, 7. Juli 2031, 14:00 Uhr" in admin.last.text
     await admin.send("14.7.2031 10:00")
     assert admin.last.text.startswith("Bis wann?")
@@ -201,7 +201,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     )
 
     await admin.send("/termin_absagen")
-    replies = await admin.press("Sozialausschuss: Sitzung")
+    replies = await admin.press("Sitzung des Sozialausschusses")
     assert "Wirklich absagen?" in (said(replies, "Absagen").text or "")
     replies = await admin.press("✅ Ja, absagen")
     said(replies, "✅ Abgesagt: Sozialausschuss: Sitzung des Sozialausschusses")
@@ -230,11 +230,11 @@ async def test_aborting_stores_nothing(
     assert "Abgebrochen" not in replies[-1].text and "Wo?" not in replies[-1].text
 
     await admin.send("/termin_absagen")
-    await admin.press("Sozialausschuss: Sitzung")
-    await admin.press("✖️ Abbrechen")
+    await admin.press("Sitzung des Sozialausschusses")
+    await admin.press("↩️ Nein, zurück")
     assert admin.last.text == "Abgebrochen. Es wurde nichts gespeichert."
     await admin.send("/termin_verschieben")
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     await admin.send("9.7.2031 9:00")
     await admin.press("✖️ Abbrechen")
     [unchanged] = await meetings(sessions)
@@ -263,10 +263,10 @@ async def test_members_are_refused_commands_and_replayed_buttons(
     # While an administrator's dialogue is open, her presses do not reach it either.
     admin = api.user(500, "Bernd")
     await admin.send("/termin_absagen")
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     await anna.press_data(admin.last.message_id, "madm:ok")
     assert anna.callback_answers[-1].text == ADMIN_ONLY
-    await admin.press("✖️ Abbrechen")
+    await admin.press("↩️ Nein, zurück")
     [unchanged] = await meetings(sessions)
     assert (unchanged.cancelled, unchanged.sequence) == (False, 0)
     assert await audit_actions(sessions) == []

@@ -51,27 +51,49 @@ async def test_promotion_demotion_and_the_last_admin(
     assert (
         "SPD-Fraktion" in listing and "Anna Beispiel, Sprecherin – Mitglied, verbunden" in listing
     )
-    await admin.press("Anna Beispiel")
+    await admin.press("Anna Beispiel · SPD-Fraktion")
     await admin.press("Zum Admin machen")
+    # A confirmation that names the person and her faction, with unmistakable buttons.
+    assert admin.last.text.startswith("Anna Beispiel (SPD-Fraktion) Adminrechte geben?")
+    assert [row[0].text for row in admin.last.buttons] == [
+        "✅ Ja, Adminrechte geben",
+        "↩️ Nein, zurück",
+    ]
+    await admin.press("Ja, Adminrechte geben")
     note = await member.wait_for(lambda m: "jetzt Administrator" in m.text)
     assert "zusätzlichen Befehle" in note.text
     scope = {"type": "chat", "chat_id": 501}
     assert "mitglieder" in [c["command"] for c in api.commands(scope)]
 
     await admin.press("Adminrechte entziehen")
+    assert any(
+        "Anna Beispiel (SPD-Fraktion) die Adminrechte entziehen?" in (m.text or "")
+        for m in admin.messages
+    )
+    await admin.press("Ja, Adminrechte entziehen")
     await member.wait_for(lambda m: "Administratorrechte wurden zurückgenommen" in m.text)
     assert "mitglieder" not in [c["command"] for c in api.commands(scope)]
 
     await admin.press("« Zurück zur Liste")
     await admin.press("Bernd Verwaltung")
     await admin.press("Adminrechte entziehen")
+    await admin.press("Ja, Adminrechte entziehen")
     assert "mindestens eine Administratorin" in admin.callback_answers[-1].text
     async with sessions() as session:
         assert (await session.get(Person, anna.id)).is_admin is False  # type: ignore[union-attr]
         actions = [e.action for e in (await session.execute(select(AuditEntry))).scalars()]
     assert actions.count("promote") == 1 and actions.count("demote") == 1
-    replies = await admin.send("/audit")
-    assert "Bernd Verwaltung: made Anna Beispiel administrator" in replies[0].text
+    replies = await admin.send("/verlauf")
+    assert replies[0].text.startswith("Änderungsverlauf (die letzten")
+    assert "Bernd Verwaltung: hat Anna Beispiel Administrationsrechte gegeben" in replies[0].text
+    assert "Bernd Verwaltung: hat Anna Beispiel die Administrationsrechte entzogen" in (
+        replies[0].text
+    )
+    english = api.user(500, "Bernd", language_code="en")
+    await english.send("/sprache")
+    await english.press("English")
+    replies = await english.send("/audit")  # the old name stays as an alias
+    assert "Bernd Verwaltung: made Anna Beispiel an administrator" in replies[0].text
 
 
 async def test_ending_a_membership_cuts_access_at_once(
@@ -87,10 +109,10 @@ async def test_ending_a_membership_cuts_access_at_once(
     replies = await member.send("/meine_daten")
     assert "Über Sie gespeichert" in replies[0].text
     await admin.send("/mitglieder")
-    await admin.press("Anna Beispiel")
+    await admin.press("Anna Beispiel · SPD-Fraktion")
     await admin.press("Mitgliedschaft beenden")
-    assert "wirklich beenden" in admin.last.text
-    await admin.press("Ja, beenden")
+    assert "Mitgliedschaft von Anna Beispiel (SPD-Fraktion) wirklich beenden?" in admin.last.text
+    await admin.press("Ja, Mitgliedschaft beenden")
     assert admin.last.text == "Die Mitgliedschaft von Anna Beispiel ist beendet."
     await member.wait_for(lambda m: "Mitgliedschaft in der Lenkungsgruppe" in m.text)
     replies = await member.send("/meine_daten")

@@ -213,7 +213,7 @@ async def test_a_meeting_moved_in_the_chat_is_announced(
     martin, anna = api.user(MARTIN, "Martin"), api.user(ANNA, "Anna")
     carla = api.user(CARLA, "Carla")
     await martin.send("/termin_verschieben")
-    await martin.press("Sozialausschuss: Sitzung")
+    await martin.press("Sitzung des Sozialausschusses")
     await martin.send("23.3.2027 15:00")
     await martin.press("Gleiche Dauer wie bisher")
     await martin.press("Ort beibehalten")

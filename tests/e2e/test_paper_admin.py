@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
+from bot.cli.common import strip_html
 from bot.localapi import LocalBotApi
 from bot.localapi.models import ChatMessage
+from bot.views.audit import entry_text
 from storage.models import AuditEntry, File, Organization, OrganizationKind, Paper
 from tests.conftest import AddMember
 from tests.e2e.conftest import StartBot
@@ -62,7 +65,11 @@ async def files(sessions: Sessions) -> list[File]:
 async def audit_details(sessions: Sessions) -> list[str]:
     async with sessions() as session:
         entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
-        return [f"{entry.action}: {entry.detail}" for entry in entries]
+        # As the Änderungsverlauf shows them, in English.
+        return [
+            f"{entry.action}: {strip_html(entry_text(entry, 'en', ZoneInfo('Europe/Berlin')))}"
+            for entry in entries
+        ]
 
 
 async def test_admin_publishes_a_paper_and_attaches_its_pdf(
@@ -134,9 +141,9 @@ async def test_admin_publishes_a_paper_and_attaches_its_pdf(
     assert stored.content == PDF and stored.size == len(PDF)
     assert stored.sha256 == hashlib.sha256(PDF).hexdigest()
     assert await audit_details(sessions) == [
-        "publish_paper: published paper 2021/144 (Beschlussvorlage: Entwicklung einer "
+        "publish_paper: published the paper 2021/144 (Entwicklung einer "
         "Sozialstrategie für den Landkreis Konstanz; <Lenkungsgruppe>)",
-        f"attach_file: attached Vorlage 2021-144.pdf ({len(PDF)} bytes) to paper 2021/144",
+        "attach_file: attached “Vorlage 2021-144.pdf” to the paper 2021/144",
     ]
 
 

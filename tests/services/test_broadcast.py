@@ -85,10 +85,14 @@ async def test_the_message_is_framed_in_each_language_and_answerable(sessions: S
     group = await chats_of(sessions, await send(sessions, None, "group", body=plain_body("a < b")))
     assert group[GROUP_CHAT].payload["text"] == "📢 <b>Vorab-Information</b>\n\na &lt; b"
     async with sessions() as session:
-        entries = (await session.execute(select(AuditEntry.detail))).scalars().all()
+        entries = (await session.execute(select(AuditEntry))).scalars().all()
     assert any(
-        detail.startswith(f"broadcast #{announcement_id} to everyone (2 chats): Die Präsentationen")
-        for detail in entries
+        entry.action == "broadcast"
+        and entry.subject.startswith("Die Präsentationen")
+        and entry.data is not None
+        and (entry.data["announcement_id"], entry.data["audience"], entry.data["chats"])
+        == (announcement_id, "everyone", 2)
+        for entry in entries
     )
 
 

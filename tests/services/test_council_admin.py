@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import undefer
 
+from bot.cli.common import strip_html
 from bot.errors import NotAllowed, UserError
 from bot.services.council_admin import (
     UNCHANGED,
@@ -23,6 +24,7 @@ from bot.services.council_admin import (
     publish_paper,
 )
 from bot.services.importer import EntityChange, FieldChange, ImportReport, import_yaml
+from bot.views.audit import entry_text
 from storage.models import (
     AuditEntry,
     File,
@@ -88,7 +90,10 @@ async def count(sessions: Sessions, model: Any) -> int:
 async def audit_details(sessions: Sessions) -> list[str]:
     async with sessions() as session:
         entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
-        return [f"{entry.action}: {entry.detail}" for entry in entries]
+        # As the Änderungsverlauf shows them, in English.
+        return [
+            f"{entry.action}: {strip_html(entry_text(entry, 'en', BERLIN))}" for entry in entries
+        ]
 
 
 async def test_created_meetings_get_readable_unique_keys_and_a_report(
@@ -110,8 +115,7 @@ async def test_created_meetings_get_readable_unique_keys_and_a_report(
         ("meeting", "sozialausschuss-2021-07-05-1", "Sitzung des Sozialausschusses")
     ]
     assert (await audit_details(sessions))[0] == (
-        "create_meeting: created meeting sozialausschuss-2021-07-05-1 "
-        "(Sozialausschuss: Sitzung des Sozialausschusses, 2021-07-05 14:00)"
+        "create_meeting: created the date “Sitzung des Sozialausschusses” (7/5/21, 2:00\u202fPM)"
     )
 
 
@@ -182,8 +186,9 @@ async def test_moving_raises_the_sequence_and_reports_old_and_new_values(
         assert (stored.start, stored.sequence, stored.key) == (later, 1, meeting.key)
         assert stored.location == "Landratsamt Konstanz"
     assert (await audit_details(sessions))[-1] == (
-        f"move_meeting: moved meeting {meeting.key} (Sitzung des Sozialausschusses): "
-        "start 2021-07-05 14:00 → 2021-07-12 14:00; end 2021-07-05 17:00 → 2021-07-12 16:00"
+        "move_meeting: moved the date “Sitzung des Sozialausschusses”: "
+        "start 7/5/21, 2:00\u202fPM → 7/12/21, 2:00\u202fPM; "
+        "end 7/5/21, 5:00\u202fPM → 7/12/21, 4:00\u202fPM"
     )
     async with sessions.begin() as session:
         with pytest.raises(UserError) as error:
@@ -304,8 +309,8 @@ async def test_publishing_a_paper_and_refusing_its_reference_twice(
         assert error.value.render("de").startswith(expected)
     assert await count(sessions, Paper) == 1
     assert (await audit_details(sessions)) == [
-        "publish_paper: published paper 2021/144 (Beschlussvorlage: "
-        "Entwicklung einer Sozialstrategie; Bildung einer Lenkungsgruppe)"
+        "publish_paper: published the paper 2021/144 "
+        "(Entwicklung einer Sozialstrategie; Bildung einer Lenkungsgruppe)"
     ]
 
 
@@ -346,7 +351,7 @@ async def test_documents_are_stored_with_size_and_hash(
         assert files[0].content == PDF
     assert (word.item.id, nameless.item.id) == (files[1].id, files[2].id)
     assert (await audit_details(sessions))[1] == (
-        f"attach_file: attached 2021-144 Vorlage.pdf ({len(PDF)} bytes) to paper 2021/144"
+        "attach_file: attached “2021-144 Vorlage.pdf” to the paper 2021/144"
     )
 
 

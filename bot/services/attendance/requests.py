@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import person_language, t
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from bot.services.outbox import Notice, enqueue_many
 from bot.views.attendance import RequestKind, is_open, request_buttons, request_text
 from storage.models import Attendance, Meeting, Person
@@ -78,7 +78,7 @@ async def send_requests(
     """Ask every current member who has not answered and not yet been asked for this version
     of the meeting; returns how many requests were written. `actor` None: the system (an
     import, a new meeting); otherwise an administrator ("Anfrage senden")."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     if meeting.cancelled:
         raise UserError("attendance.cancelled")
     if not meeting.rsvp:

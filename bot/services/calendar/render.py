@@ -80,6 +80,9 @@ def _description(
 ) -> str:
     language = options.language
     parts: list[str] = []
+    if meeting.change_reason:
+        key = "calendar.reason_cancelled" if meeting.cancelled else "calendar.reason_moved"
+        parts.append(text(language, key, reason=meeting.change_reason))
     if not meeting.public:
         parts.append(text(language, "calendar.not_public"))
     if agenda:

@@ -3,14 +3,16 @@ notification hook, and the cleaning of typed text."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.services.importer import ImportReport, Notifier
+from bot.services.importer.report import FieldChange
 from storage.models import Person
 from storage.queries import audit
 
@@ -47,15 +49,34 @@ async def finish(
     *,
     actor: Person | None,
     action: str,
-    detail: str,
     data: dict[str, Any],
     now: datetime,
     notifier: Notifier | None,
+    subject: str = "",
+    detail: str = "",
 ) -> AdminChange[T]:
-    """The end of every administration change: the audit entry, the notices, the result."""
-    await audit.record(session, actor=actor, action=action, detail=detail, data=data, at=now)
+    """The end of every administration change: the audit entry (action, subject, details),
+    the notices, the result."""
+    await audit.record(
+        session, actor=actor, action=action, subject=subject, detail=detail, data=data, at=now
+    )
     await notify(session, report, notifier)
     return AdminChange(item, report)
+
+
+def audit_changes(changes: Iterable[FieldChange]) -> list[dict[str, Any]]:
+    """Field changes as the audit entry's details: times as ISO text, shown in the reader's
+    language and time zone by the view."""
+    return [
+        {"field": change.field, "old": _plain(change.old), "new": _plain(change.new)}
+        for change in changes
+    ]
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
 def clean_line(value: str, *, limit: int, empty_key: str, long_key: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import UserError
 from bot.services.council_admin.common import (
     AdminChange,
+    audit_changes,
     clean_line,
     clean_optional_line,
     finish,
@@ -24,8 +25,8 @@ from bot.services.council_admin.common import (
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
 from bot.services.importer.apply import SEQUENCE_FIELDS
 from bot.services.importer.diff import assign
-from bot.services.importer.report import MEETING, show_value
-from bot.services.members import require_admin
+from bot.services.importer.report import MEETING
+from bot.services.members import admin_in
 from storage.models import Meeting, MeetingKind, Organization, OrganizationKind, Person
 from storage.queries.council import meeting_by_id
 from storage.queries.council_admin import meeting_keys_with_prefix
@@ -57,6 +58,22 @@ def clean_location(location: str | None) -> str | None:
     return clean_optional_line(
         location, limit=MAX_LOCATION, long_key="council_admin.location_too_long"
     )
+
+
+MAX_REASON = 500
+
+
+def clean_reason(reason: str | None) -> str | None:
+    """An optional reason for a move or a cancellation: one paragraph, at most 500 characters;
+    empty or "-" means none."""
+    if reason is None:
+        return None
+    cleaned = " ".join(reason.split())
+    if cleaned in ("", "-"):
+        return None
+    if len(cleaned) > MAX_REASON:
+        raise UserError("council_admin.reason_too_long", limit=MAX_REASON)
+    return cleaned
 
 
 def check_times(start: datetime, end: datetime | None, *, now: datetime) -> None:
@@ -125,7 +142,7 @@ async def create_meeting(
     notifier: Notifier | None = None,
 ) -> AdminChange[Meeting]:
     """Create a meeting (Sitzung, Präsentation, Termin) of a committee."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     name = clean_meeting_name(name)
     location = clean_location(location)
     check_times(start, end, now=now)
@@ -155,8 +172,13 @@ async def create_meeting(
         meeting,
         actor=actor,
         action="create_meeting",
-        detail=f"created meeting {key} ({organization.name}: {name}, {show_value(start, tz)})",
-        data={"meeting_id": meeting.id},
+        subject=name,
+        data={
+            "meeting_id": meeting.id,
+            "key": key,
+            "organization": organization.name,
+            "start": start.isoformat(),
+        },
         now=now,
         notifier=notifier,
     )
@@ -173,9 +195,12 @@ async def move_meeting(
     now: datetime,
     tz: tzinfo,
     notifier: Notifier | None = None,
+    reason: str | None = None,
 ) -> AdminChange[Meeting]:
-    """Give a meeting a new time (and place); the SEQUENCE rises, the key stays."""
-    require_admin(actor)
+    """Give a meeting a new time (and place); the SEQUENCE rises, the key stays. An optional
+    `reason` is kept with the meeting and shown in the notice and the calendar."""
+    actor = await admin_in(session, actor)
+    reason = clean_reason(reason)
     check_times(start, end, now=now)
     meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
     changes: list[FieldChange] = []
@@ -185,13 +210,11 @@ async def move_meeting(
         assign(meeting, "location", clean_location(location), changes)
     if not changes:
         raise UserError("council_admin.move_unchanged")
+    meeting.change_reason = reason
     _raise_sequence(meeting, changes)
     report = new_report()
     report.meetings.changed.append(
         EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
-    )
-    moved = "; ".join(
-        f"{c.field} {show_value(c.old, tz)} → {show_value(c.new, tz)}" for c in changes
     )
     return await finish(
         session,
@@ -199,8 +222,13 @@ async def move_meeting(
         meeting,
         actor=actor,
         action="move_meeting",
-        detail=f"moved meeting {meeting.key} ({meeting.name}): {moved}",
-        data={"meeting_id": meeting.id},
+        subject=meeting.name,
+        data={
+            "meeting_id": meeting.id,
+            "key": meeting.key,
+            "changes": audit_changes(changes),
+            "reason": reason,
+        },
         now=now,
         notifier=notifier,
     )
@@ -214,12 +242,16 @@ async def cancel_meeting(
     now: datetime,
     tz: tzinfo,
     notifier: Notifier | None = None,
+    reason: str | None = None,
 ) -> AdminChange[Meeting]:
-    """Cancel a meeting: it stays (calendars show it cancelled) and its SEQUENCE rises."""
-    require_admin(actor)
+    """Cancel a meeting: it stays (calendars show it cancelled) and its SEQUENCE rises. An
+    optional `reason` is kept and shown in the notice and the calendar."""
+    actor = await admin_in(session, actor)
+    reason = clean_reason(reason)
     meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
     changes: list[FieldChange] = []
     assign(meeting, "cancelled", True, changes)
+    meeting.change_reason = reason
     _raise_sequence(meeting, changes)
     report = new_report()
     report.meetings.cancelled.append(
@@ -231,8 +263,13 @@ async def cancel_meeting(
         meeting,
         actor=actor,
         action="cancel_meeting",
-        detail=f"cancelled meeting {meeting.key} ({meeting.name}, {show_value(meeting.start, tz)})",
-        data={"meeting_id": meeting.id},
+        subject=meeting.name,
+        data={
+            "meeting_id": meeting.id,
+            "key": meeting.key,
+            "start": meeting.start.isoformat(),
+            "reason": reason,
+        },
         now=now,
         notifier=notifier,
     )

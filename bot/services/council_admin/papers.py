@@ -23,7 +23,7 @@ from bot.services.council_admin.common import (
 )
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
 from bot.services.importer.report import PAPER
-from bot.services.members import require_admin
+from bot.services.members import admin_in
 from storage.models import File, Organization, OrganizationKind, Paper, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.council_admin import file_hashes
@@ -114,7 +114,7 @@ async def publish_paper(
     notifier: Notifier | None = None,
 ) -> AdminChange[Paper]:
     """Publish a new paper; a reference that exists already is refused."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     reference = await check_new_reference(session, reference=reference)
     name = clean_paper_name(name)
     paper_type = clean_line(
@@ -144,8 +144,8 @@ async def publish_paper(
         paper,
         actor=actor,
         action="publish_paper",
-        detail=f"published paper {reference} ({paper_type}: {name})",
-        data={"paper_id": paper.id},
+        subject=reference,
+        data={"paper_id": paper.id, "paper_type": paper_type, "name": name},
         now=now,
         notifier=notifier,
     )
@@ -206,7 +206,7 @@ async def attach_file(
     notifier: Notifier | None = None,
 ) -> AdminChange[File]:
     """Attach a PDF or Word document (Anlage) to a paper, stored with its size and SHA-256."""
-    require_admin(actor)
+    actor = await admin_in(session, actor)
     paper = await session.get(Paper, paper_id)
     if paper is None:
         raise UserError("council_admin.paper_not_found")
@@ -244,8 +244,14 @@ async def attach_file(
         stored,
         actor=actor,
         action="attach_file",
-        detail=f"attached {name} ({len(content)} bytes) to paper {paper.reference}",
-        data={"paper_id": paper.id, "file_id": stored.id, "sha256": digest},
+        subject=paper.reference,
+        data={
+            "paper_id": paper.id,
+            "file_id": stored.id,
+            "file": name,
+            "size": len(content),
+            "sha256": digest,
+        },
         now=now,
         notifier=notifier,
     )

@@ -162,6 +162,21 @@ class ImportReport:
             parts.append(f"agendas {len(self.agendas)} changed")
         return f"{self.source}: " + ("; ".join(parts) if parts else "no changes")
 
+    def counts(self) -> dict[str, dict[str, int]]:
+        """For the audit entry's details: {'meetings': {'created': 2, 'changed': 1}, …}."""
+        counts: dict[str, dict[str, int]] = {}
+        for name, changes in self.sections():
+            numbers = {"created": len(changes.created), "changed": len(changes.changed)}
+            if isinstance(changes, MeetingChanges):
+                numbers["cancelled"] = len(changes.cancelled)
+            if isinstance(changes, MemberChanges):
+                numbers["admitted"] = len(changes.admitted)
+            if any(numbers.values()):
+                counts[name] = {key: value for key, value in numbers.items() if value}
+        if self.agendas:
+            counts["agendas"] = {"changed": len(self.agendas)}
+        return counts
+
     def summary(self, tz: tzinfo) -> list[str]:
         """A few readable lines for the shell (English), with the details of each change."""
         lines = [("Dry run, nothing was written. " if self.dry_run else "") + self.one_line()]

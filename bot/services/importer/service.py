@@ -16,7 +16,7 @@ from bot.services.importer.validate import Known, check_references, parse
 from storage.models import AuditEntry, Person
 from storage.queries.council_keys import existing_keys
 
-CLI_ACTOR = "import (CLI)"
+CLI_ACTOR = "@cli"  # the shell; named per language in the Änderungsverlauf
 
 # Called inside the import's transaction with its report; writes Delivery rows (the outbox)
 # and returns how many notifications it queued. Not called with notify=False.
@@ -70,8 +70,14 @@ async def import_yaml(
                     actor_id=actor.id if actor else None,
                     actor_name=actor.name if actor else actor_name,
                     action="import",
+                    subject=source,
                     detail=report.one_line(),
-                    data={"source": source, "notify": notify, "notified": report.notified},
+                    data={
+                        "source": source,
+                        "notify": notify,
+                        "notified": report.notified,
+                        "counts": report.counts(),
+                    },
                 )
             )
             await session.flush()

@@ -3,6 +3,7 @@
 `notify_changes` runs inside the change's transaction, so the notices are written exactly when
 the change is (the outbox). Each event has a stable key, e.g. `meeting:17:moved:3` (the
 meeting's iCalendar SEQUENCE) or `paper:5:new`, so the same event never reaches a chat twice;
+changes without a sequence carry the revision of the report that made them;
 an import that changes nothing produces no report entries and so notifies nobody. All notices
 of one report share one batch key: a member gets them as one combined message.
 """
@@ -79,7 +80,7 @@ async def _paper_public(session: AsyncSession, details: PaperDetails) -> bool:
 
 
 async def _paper_topics(
-    session: AsyncSession, report: ImportReport, settings: Settings
+    session: AsyncSession, report: ImportReport, settings: Settings, revision: str
 ) -> list[Topic]:
     tz = settings.tz
     topics: list[Topic] = []
@@ -120,7 +121,7 @@ async def _paper_topics(
             if name in change.fields and not (name == "consultations" and _follows_meetings(change))
         ]
         if fields:
-            key = f"paper:{paper.id}:changed:{digest(change.changes)}"
+            key = f"paper:{paper.id}:changed:{revision}:{digest(change.changes)}"
             topics.append(
                 Topic(
                     key,
@@ -134,7 +135,7 @@ async def _paper_topics(
 
 
 def _meeting_change_topic(
-    meeting: Meeting, change: EntityChange, settings: Settings
+    meeting: Meeting, change: EntityChange, settings: Settings, revision: str
 ) -> Topic | None:
     tz = settings.tz
     fields = set(change.fields)
@@ -143,7 +144,7 @@ def _meeting_change_topic(
     elif fields & {"start", "end", "location"}:
         key = f"meeting:{meeting.id}:moved:{meeting.sequence}"
     elif fields & {"name", "kind", "organization"}:
-        key = f"meeting:{meeting.id}:changed:{meeting.sequence}:{digest(change.changes)}"
+        key = f"meeting:{meeting.id}:changed:{revision}:{digest(change.changes)}"
     else:
         return None  # visibility or the attendance question: nothing to announce
     return Topic(
@@ -156,7 +157,7 @@ def _meeting_change_topic(
 
 
 async def _meeting_topics(
-    session: AsyncSession, report: ImportReport, settings: Settings, now: datetime
+    session: AsyncSession, report: ImportReport, settings: Settings, now: datetime, revision: str
 ) -> list[Topic]:
     tz = settings.tz
     meetings = report.meetings
@@ -184,7 +185,7 @@ async def _meeting_topics(
             )
     for change in meetings.changed:
         if (meeting := current(change.id)) is not None and not meeting.cancelled:
-            topic = _meeting_change_topic(meeting, change, settings)
+            topic = _meeting_change_topic(meeting, change, settings, revision)
             if topic is not None:
                 topics.append(topic)
     for change in meetings.cancelled:
@@ -202,14 +203,16 @@ async def _meeting_topics(
         meeting = current(agenda.meeting_id)
         if meeting is None or meeting.cancelled:
             continue
-        topics.append(_agenda_topic(meeting, agenda, settings))
+        topics.append(_agenda_topic(meeting, agenda, settings, revision))
     return topics
 
 
-def _agenda_topic(meeting: Meeting, agenda: AgendaChange, settings: Settings) -> Topic:
+def _agenda_topic(
+    meeting: Meeting, agenda: AgendaChange, settings: Settings, revision: str
+) -> Topic:
     tz = settings.tz
     return Topic(
-        f"agenda:{meeting.id}:{digest(agenda)}",
+        f"agenda:{meeting.id}:{revision}:{digest(agenda)}",
         "agenda_changed",
         Preference.MEETINGS,
         meeting.public,
@@ -260,8 +263,12 @@ async def notify_changes(
     made the change in the chat (they know already). Returns how many notices were queued.
     """
     now = now or datetime.now(UTC)
-    topics = await _paper_topics(session, report, settings)
-    topics += await _meeting_topics(session, report, settings, now)
+    # Changes without an iCalendar SEQUENCE (a title, a Vorlage field, an agenda) get the
+    # change's own revision in their key: a change back and forth (A → B → A → B) is four
+    # events, not two, while one report's notices are still written once per chat.
+    revision = uuid.uuid4().hex[:12]
+    topics = await _paper_topics(session, report, settings, revision)
+    topics += await _meeting_topics(session, report, settings, now, revision)
     if not topics:
         return 0
     today = now.astimezone(settings.tz).date()

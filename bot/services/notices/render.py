@@ -187,6 +187,8 @@ def meeting_changed(
                 new=_show(item, language, tz, item.new),
             )
         )
+    if key == "notices.meeting_moved" and meeting.change_reason:
+        lines.append(t(language, "notices.reason_line", reason=meeting.change_reason))
     return "\n".join(lines), _buttons([[meeting_button(meeting, language, tz)]], for_group)
 
 
@@ -198,6 +200,8 @@ def meeting_cancelled(meeting: Meeting, language: str, tz: tzinfo, *, for_group:
         kind=_kind(meeting, language),
         when=format_when(meeting.start, language, tz),
     )
+    if meeting.change_reason:
+        text = Html(text + "\n" + t(language, "notices.reason_line", reason=meeting.change_reason))
     return text, _buttons([[meeting_button(meeting, language, tz)]], for_group)
 
 

@@ -90,7 +90,7 @@ async def test_overview_counts_names_unanswered_and_faction_coverage(sessions: S
     coverage = {f.faction: f.coverage for f in overview.factions}
     assert coverage == {
         "CDU-Fraktion": Coverage.COVERED,
-        "Grüne-Fraktion": Coverage.MISSING,
+        "Grüne-Fraktion": Coverage.OPEN,  # Jürgen said maybe: not decided yet
         "SPD-Fraktion": Coverage.COVERED,
     }
     text = "\n\n".join(overview_blocks(overview, "de", SETTINGS.tz))
@@ -98,8 +98,8 @@ async def test_overview_counts_names_unanswered_and_faction_coverage(sessions: S
     assert "• Anna Beispiel (SPD-Fraktion)" in text
     assert '• Bernd Probe (CDU-Fraktion) – vertreten durch =HYPERLINK("x") Müller' in text
     assert "<b>⏳ Noch keine Antwort</b> (7)" in text and "• Uwe Übersicht (SPD-Fraktion)" in text
-    assert "⚠️ Grüne-Fraktion: <b>nicht vertreten</b>" in text
-    assert "✅ SPD-Fraktion: Anna Beispiel" in text
+    assert "⏳ Grüne-Fraktion: offen – Jürgen Grünwald (Vielleicht)" in text
+    assert "✅ SPD-Fraktion: vertreten – Anna Beispiel" in text
 
     # A move leaves Anna's yes unconfirmed: SPD is then covered only unconfirmed.
     async with sessions.begin() as session:
@@ -120,9 +120,7 @@ async def test_overview_counts_names_unanswered_and_faction_coverage(sessions: S
         overview = await attendance_overview(
             session, actor=None, meeting_id=meeting_id, now=datetime.now(UTC), settings=SETTINGS
         )
-    assert {f.faction: f.coverage for f in overview.factions}["SPD-Fraktion"] == (
-        Coverage.UNCONFIRMED
-    )
+    assert {f.faction: f.coverage for f in overview.factions}["SPD-Fraktion"] == (Coverage.OPEN)
     assert [m.person.name for m in overview.unconfirmed] == ["Anna Beispiel", "Jürgen Grünwald"]
 
 
@@ -149,13 +147,24 @@ async def test_csv_opens_in_excel_with_umlauts_and_no_formulas(sessions: Session
     data = overview_csv(overview, "de", SETTINGS.tz)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Name", "Fraktion", "Funktion", "Antwort", "Vertretung", "Beantwortet am"]
+    assert rows[0] == [
+        "Name",
+        "Fraktion",
+        "Verwaltung",
+        "Funktion",
+        "Antwort",
+        "Vertretung",
+        "Beantwortet am",
+        "Fraktion vertreten",
+    ]
     by_name = {row[0]: row for row in rows[1:]}
     assert len(by_name) == 12
-    assert by_name["Anna Beispiel"][1:4] == ["SPD-Fraktion", "Sprecherin", "Zusage"]
-    assert by_name["Bernd Probe"][3:5] == ["Vertretung", '\'=HYPERLINK("x") Müller']
-    assert by_name["Uwe Übersicht"][3:] == ["keine Antwort", "", ""]
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", by_name["Anna Beispiel"][5])
+    assert by_name["Anna Beispiel"][1:5] == ["SPD-Fraktion", "", "Sprecherin", "Zusage"]
+    assert by_name["Anna Beispiel"][7] == "vertreten"
+    assert by_name["Jürgen Grünwald"][7] == "offen"
+    assert by_name["Bernd Probe"][4:6] == ["Vertretung", '\'=HYPERLINK("x") Müller']
+    assert by_name["Uwe Übersicht"][4:7] == ["keine Antwort", "", ""]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", by_name["Anna Beispiel"][6])
     assert csv_file_name(overview.meeting) == "teilnahme-praes-nord.csv"
 
 
@@ -170,7 +179,7 @@ async def test_cli_prints_the_overview_and_the_csv(database_url: str, sessions: 
     result = await _cli(database_url, "praes-nord")
     assert result.exit_code == 0, result.output
     assert "Teilnahme: Lenkungsgruppe Sozialstrategie: Präsentation" in result.output
-    assert "⚠️ Grüne-Fraktion: nicht vertreten" in result.output
+    assert "⏳ Grüne-Fraktion: offen – Jürgen Grünwald (Vielleicht)" in result.output
     as_csv = await _cli(database_url, "praes-nord", "--csv")
     assert as_csv.exit_code == 0
     assert as_csv.stdout_bytes.startswith(b"\xef\xbb\xbfName;Fraktion;")
@@ -252,5 +261,5 @@ async def test_admins_get_a_summary_the_day_before(sessions: Sessions) -> None:
     assert {row.chat_id for row in rows} == {2001, 2002}
     text = rows[0].payload["text"]
     assert text.startswith("📋 <b>Morgen: Lenkungsgruppe Sozialstrategie: Präsentation")
-    assert "⚠️ Nicht vertreten: Grüne-Fraktion" in text
+    assert "⏳ Noch offen: Grüne-Fraktion" in text
     assert rows[0].payload["buttons"][0][0]["callback_data"] == f"tln:open:{meeting_id}"

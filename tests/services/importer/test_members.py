@@ -20,9 +20,10 @@ async def test_the_import_is_audited_in_the_same_transaction(sessions: Sessions)
     report = await run_import(sessions, sample(), notify=False)
     async with sessions() as session:
         [entry] = (await session.execute(select(AuditEntry))).scalars().all()
-    assert (entry.actor_name, entry.action) == ("import (CLI)", "import")
+    assert (entry.actor_name, entry.action) == ("@cli", "import")
     assert entry.detail == report.one_line()
     assert "meetings 32 created" in entry.detail
+    assert entry.data is not None and entry.data["counts"]["meetings"] == {"created": 32}
     assert report.notice() == "Nobody was notified (--quiet)."
 
 

@@ -1,0 +1,27 @@
+"""Texts about members shared by the member list and the invitation dialogue."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.i18n import Html, escape, t
+from storage.models import Person
+
+
+class SameName(Protocol):
+    """A name check's result (bot.services.invites.NameCheck): members of the same name."""
+
+    @property
+    def same(self) -> list[tuple[Person, str | None]]: ...
+
+
+def named_with_home(language: str, person: Person, home: str | None) -> Html:
+    """'Anna Beispiel (SPD-Fraktion)': what tells two members of the same name apart."""
+    suffix = t(language, "members.home", name=home) if home else ""
+    return Html(f"{escape(person.name)}{suffix}")
+
+
+def same_name_warning(language: str, check: SameName) -> Html:
+    """'Achtung: Anna Beispiel (SPD-Fraktion) ist schon Mitglied. Trotzdem …?'"""
+    names = ", ".join(named_with_home(language, person, home) for person, home in check.same)
+    return t(language, "invites.same_name", names=Html(names))
