@@ -23,7 +23,6 @@ from handlers import (
     attendance_admin,
     audit,
     broadcast,
-    broadcast_replies,
     calendar,
     errors,
     fallback,
@@ -37,6 +36,7 @@ from handlers import (
     paper_admin,
     papers,
     privacy,
+    questions,
     search,
     start,
 )
@@ -74,7 +74,7 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         audit.HANDLERS,  # /audit
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
-        broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
+        questions.HANDLERS,  # typed text outside dialogues: Rückfragen and their answers
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]
 

@@ -38,10 +38,15 @@ async def my_data(update: Update, context: Context, caller: Caller) -> None:
         name=person["name"],
         faction=person["faction"] or none,
         function=person["function"] or none,
-        telegram=f"{person['telegram_user_id']} (@{person['telegram_username'] or none})",
+        telegram=(
+            f"{person['telegram_user_id']} (@{person['telegram_username']})"
+            if person["telegram_username"]
+            else str(person["telegram_user_id"])
+        ),
         language=person["language"] or caller.t("privacy.language_auto"),
         memberships=len(data["memberships"]),
         attendance=len(data["attendance"]),
+        questions=len(data["questions"]),
         messages=data["messages_sent_to_you"],
         calendar=caller.t("invites.answer_yes" if person["calendar_feed"] else "invites.answer_no"),
     )

@@ -72,6 +72,12 @@ class Notice:
     batch_key: str | None = None
     document: Document | None = None
     combinable: bool = True
+    # Sent as a reply to this message of the chat (e.g. the administration's answer to a
+    # member's Rückfrage); Telegram sends it anyway if that message is gone.
+    reply_to: int | None = None
+    # Instead of a new message: edit this earlier bot message of the chat (an outdated
+    # attendance request). A failed edit is recorded as done and fails nothing else.
+    edit_message_id: int | None = None
 
 
 def _keyboard(buttons: Buttons | None, where: str) -> list[list[dict[str, str]]]:
@@ -111,6 +117,11 @@ def _row(notice: Notice, due: datetime) -> dict[str, Any]:
         "combinable": notice.combinable and notice.document is None,
         "document": notice.document.payload() if notice.document else None,
     }
+    if notice.reply_to is not None:
+        payload["reply_to"] = notice.reply_to
+    if notice.edit_message_id is not None:
+        payload["edit"] = notice.edit_message_id
+        payload["combinable"] = False
     now = utcnow()
     return {
         "event_key": notice.event_key,

@@ -12,6 +12,7 @@ from bot.services.members import end_membership
 from storage.models import Attendance, Delivery, Invite, Person
 from storage.queries import audit
 from storage.queries.members import memberships_of
+from storage.queries.questions import erase_questions, questions_of
 
 ERASED_NAME = "Ehemaliges Mitglied"
 
@@ -30,6 +31,7 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
         )
     ).scalar_one()
     own_entries = await audit.entries(session, actor_id=person.id, limit=1000)
+    questions = await questions_of(session, person_id=person.id)
     return {
         "person": {
             "name": person.name,
@@ -71,6 +73,18 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
             }
             for attendance in attendances
         ],
+        "questions": [
+            {
+                "at": question.created_at.isoformat(),
+                "status": question.status,
+                "text": question.text,
+                "broadcast": question.announcement_id,
+                "answer": question.answer,
+                "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+                "answered_by": question.answered_by_name,
+            }
+            for question in questions
+        ],
         "messages_sent_to_you": messages,
         "audit_log_entries_by_you": [
             {"at": entry.at.isoformat(), "action": entry.action, "detail": entry.detail}
@@ -93,6 +107,7 @@ async def leave_and_erase(
     await session.execute(delete(Attendance).where(Attendance.person_id == person.id))
     await session.execute(delete(Delivery).where(Delivery.person_id == person.id))
     await session.execute(delete(Invite).where(Invite.person_id == person.id))
+    await erase_questions(session, person_id=person.id)
     person.name = ERASED_NAME
     person.function = None
     person.telegram_user_id = None
