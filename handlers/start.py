@@ -63,6 +63,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str
                 telegram_username=user.username,
                 telegram_language=user.language_code,
                 now=runtime.now(),
+                settings=runtime.settings,
             )
     except UserError as error:
         await reply(update, error.render(fallback_language))

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.errors import NotAllowed, UserError
+from bot.services.attendance.requests import ask_member
 from storage.models import Invite, Membership, Person
 from storage.queries import audit
 from storage.queries.invites import invite_by_hash, invites_for
@@ -114,8 +116,12 @@ async def redeem_invite(
     telegram_username: str | None,
     telegram_language: str | None,
     now: datetime,
+    settings: Settings | None = None,
 ) -> Person:
-    """Link the Telegram account to the invited person; refuse anything but a fresh token."""
+    """Link the Telegram account to the invited person; refuse anything but a fresh token.
+
+    With `settings`, the new member gets the open attendance requests of upcoming meetings
+    at once, through the outbox (in this transaction)."""
     invite = await invite_by_hash(session, token_hash=hash_token(token))
     if invite is None:
         raise UserError("invites.unknown")
@@ -149,6 +155,11 @@ async def redeem_invite(
     await audit.record(
         session, actor=person, action="join", detail=f"{person.name} joined by invitation", at=now
     )
+    if settings is not None:
+        await session.flush()
+        # A moment later, so the welcome (sent directly) comes first.
+        later = now + timedelta(seconds=2)
+        await ask_member(session, person=person, now=now, settings=settings, not_before=later)
     return person
 
 

@@ -151,17 +151,19 @@ def _show(change: FieldChange, language: str, tz: tzinfo, value: object) -> str:
     return short(str(value)) if value is not None else "–"
 
 
+# Shown old → new in a change notice; any other changed field is named only.
+SHOWN_OLD_NEW = ("start", "end", "location", "name", "kind")
+NAMED_FIELDS = ("organization", "public", "rsvp")
+
+
 def meeting_changed(
     meeting: Meeting, change: EntityChange, language: str, tz: tzinfo, *, for_group: bool
 ) -> Rendered:
-    """Moved (time or place) or otherwise changed: old and new value side by side."""
+    """One format for every change (import, chat, later sources): old → new for time, place,
+    title and kind, the names of other changed fields."""
     fields = set(change.fields)
-    if "cancelled" in fields:
-        key = "notices.meeting_reinstated"
-    elif fields & {"start", "end", "location"}:
-        key = "notices.meeting_moved"
-    else:
-        key = "notices.meeting_changed"
+    reinstated = "cancelled" in fields
+    key = "notices.meeting_reinstated" if reinstated else "notices.meeting_changed"
     lines = [
         t(
             language,
@@ -171,12 +173,12 @@ def meeting_changed(
             when=format_when(meeting.start, language, tz),
         )
     ]
-    if key != "notices.meeting_reinstated" and "start" not in fields:
+    if not reinstated and "start" not in fields:
         lines.append(
             t(language, "notices.when_line", when=format_when(meeting.start, language, tz))
         )
     for item in change.changes:
-        if item.field not in ("start", "end", "location", "name", "kind"):
+        if item.field not in SHOWN_OLD_NEW:
             continue
         lines.append(
             t(
@@ -187,6 +189,9 @@ def meeting_changed(
                 new=_show(item, language, tz, item.new),
             )
         )
+    named = [t(language, f"notices.label.{name}") for name in NAMED_FIELDS if name in fields]
+    if named and not for_group:
+        lines.append(t(language, "notices.also_changed", fields=", ".join(named)))
     return "\n".join(lines), _buttons([[meeting_button(meeting, language, tz)]], for_group)
 
 
