@@ -119,7 +119,16 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
     return blocks
 
 
-def search_hit(hit: Paper | AgendaItem, language: str, tz: tzinfo) -> str:
+def search_hit(hit: Paper | Meeting | AgendaItem, language: str, tz: tzinfo) -> str:
+    if isinstance(hit, Meeting):
+        return t(
+            language,
+            "search.meeting",
+            cancelled=t(language, "meetings.cancelled_prefix") if hit.cancelled else "",
+            title=meeting_title(hit),
+            when=format_when(hit.start, language, tz),
+            location=hit.location or t(language, "meetings.no_location"),
+        )
     if isinstance(hit, Paper):
         return t(
             language,
