@@ -10,6 +10,8 @@ from telegram import Update
 
 from bot.access import Caller
 from bot.errors import UserError
+from bot.i18n import t
+from bot.runtime import Runtime
 from bot.ui import Button, reply
 from bot.views.attendance import is_open, request_buttons, request_text
 from bot.views.council import meeting_blocks, paper_blocks
@@ -48,6 +50,23 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
             request_text(meeting, attendance, caller.language, runtime.tz, now=now),
             request_buttons(meeting, attendance, caller.language, now=now),
         )
+
+
+async def show_public_meeting(
+    update: Update, runtime: Runtime, language: str, meeting_id: int
+) -> bool:
+    """A public meeting for someone who is not a member (a calendar link of the public feed):
+    date, place, the public agenda items, and one line on what the bot is for. False (nothing
+    shown) for a non-public or unknown meeting."""
+    async with runtime.sessions() as session:
+        meeting = await meeting_by_id(session, meeting_id=meeting_id)
+    if meeting is None or not meeting.public:
+        return False
+    blocks = meeting_blocks(meeting, language, runtime.tz, public_only=True)
+    blocks.append(t(language, "meetings.public_note"))
+    for text in split_blocks(blocks):
+        await reply(update, text)
+    return True
 
 
 async def show_paper(update: Update, caller: Caller, reference: str) -> None:

@@ -43,8 +43,11 @@ def agenda_item_line(item: AgendaItem, language: str) -> str:
     )
 
 
-def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
-    """The meeting header, then one block per agenda item (so splitting keeps items whole)."""
+def meeting_blocks(
+    meeting: Meeting, language: str, tz: tzinfo, *, public_only: bool = False
+) -> list[str]:
+    """The meeting header, then one block per agenda item (so splitting keeps items whole);
+    `public_only` for someone who is not a member: the public items only."""
     end = ""
     if meeting.end is not None:
         same_day = meeting.end.astimezone(tz).date() == meeting.start.astimezone(tz).date()
@@ -61,12 +64,13 @@ def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
         location=meeting.location or t(language, "meetings.no_location"),
         visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
     )
-    if not meeting.agenda_items:
+    items = [item for item in meeting.agenda_items if item.public or not public_only]
+    if not items:
         return [header, t(language, "meetings.no_agenda")]
     return [
         header,
         t(language, "meetings.agenda_header"),
-        *(agenda_item_line(item, language) for item in meeting.agenda_items),
+        *(agenda_item_line(item, language) for item in items),
     ]
 
 

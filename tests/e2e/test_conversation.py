@@ -1,0 +1,109 @@
+"""The member's conversation as people really use it (issue 12), end to end: answering
+wherever a meeting is shown, members who join after the request went out, citizens following a
+public calendar link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.localapi import LocalBotApi
+from bot.services.attendance import ask_open_meetings
+from bot.services.invites import create_invite
+from storage.models import Meeting, Person
+from tests.attendance_samples import settings
+from tests.e2e.conftest import StartBot
+
+pytestmark = pytest.mark.usefixtures("imported")
+Sessions = async_sessionmaker[AsyncSession]
+MARTIN, ANNA, BERND = 1001, 1003, 1004
+STRANGER = 4242
+
+
+async def _meeting(sessions: Sessions, key: str) -> Meeting:
+    async with sessions() as session:
+        return (await session.execute(select(Meeting).where(Meeting.key == key))).scalar_one()
+
+
+def _is_request(text: str | None) -> bool:
+    return "Bitte um Rückmeldung" in (text or "")
+
+
+async def test_a_member_who_joins_later_is_asked_at_once_and_answers_anywhere(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    async with sessions.begin() as session:  # the requests went out before Clara joined
+        await ask_open_meetings(session, now=datetime.now(UTC), settings=settings())
+        admin = (
+            await session.execute(select(Person).where(Person.telegram_user_id == MARTIN))
+        ).scalar_one()
+        invited = await create_invite(
+            session,
+            actor=admin,
+            name="Clara Neu",
+            faction_key="spd",
+            group_key="lenkungsgruppe",
+            now=datetime.now(UTC),
+            ttl=timedelta(days=14),
+        )
+    await start_bot()
+    clara = api.user(5005, "Clara")
+    await clara.send(f"/start {invited.token}")
+    # The three open rsvp meetings of the example reach her at once, through the outbox.
+    await clara.wait_for(
+        lambda m: sum(_is_request(x.text) for x in clara.messages) >= 3, timeout=15
+    )
+    assert sum(_is_request(m.text) for m in clara.messages) == 3
+
+    # /meine_termine: one message per meeting with its answer buttons.
+    replies = await clara.send("/meine_termine")
+    assert len(replies) == 3 and all(_is_request(m.text) for m in replies)
+    assert all(m.find_button("✅ Zusage") is not None for m in replies)
+
+    # The meeting view offers the answer buttons too.
+    nord = await _meeting(sessions, "praes-2027-03-04-nord")
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send(f"/start m{nord.id}")
+    assert replies[-1].find_button("✅ Zusage") is not None
+    assert "Ihre Antwort: noch keine" in replies[-1].text
+    [saved] = await anna.press("✅ Zusage")
+    assert "Ihre Antwort: ✅ Zusage" in saved.text
+    # Answered ones come last in /meine_termine.
+    replies = await anna.send("/meine_termine")
+    assert "Sozialplanung Nord" in replies[-1].text
+
+
+async def test_meine_termine_shows_five_and_then_a_more_button(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    async with sessions.begin() as session:
+        await session.execute(update(Meeting).values(rsvp=True))
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/meine_termine")
+    assert len(replies) == 6  # five meetings, then the "Weitere" message
+    assert replies[-1].find_button("Weitere ▶️") is not None
+    more = await anna.press("Weitere ▶️")
+    assert more and all(m.find_button("✅ Zusage") is not None for m in more)
+
+
+async def test_a_stranger_sees_a_public_meeting_from_a_calendar_link_and_nothing_else(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    await start_bot()
+    stranger = api.user(STRANGER, "Bürger")
+    public = await _meeting(sessions, "sa-2027-03-22")
+    replies = await stranger.send(f"/start m{public.id}")
+    text = "\n".join(m.text for m in replies)
+    assert "Sozialausschuss" in text and "22. März 2027" in text
+    assert "Dieser Bot informiert die Mitglieder" in text
+    assert "Einladungslink ist ungültig" not in text
+    assert "nicht öffentlich" not in text.split("Tagesordnung", 1)[-1]
+    assert all(not m.buttons for m in replies)
+
+    closed = await _meeting(sessions, "praes-2027-03-04-nord")
+    [refused] = await stranger.send(f"/start m{closed.id}")
+    assert "Sozialplanung" not in refused.text and "Einladungslink" in refused.text
