@@ -252,3 +252,19 @@ async def test_presentations_stay_out_of_the_public_calendar_and_groups(
         feed = (await client.get("/calendar/public.ics")).text
     assert "Sitzung des Kreistags" in feed
     assert "Sozialplanung Nord" not in feed and "Institut Süd" not in feed
+
+
+async def test_a_member_linked_by_an_import_gets_the_open_requests_at_once(
+    sessions: Sessions,
+) -> None:
+    now = datetime.now(UTC)  # the example's meetings of 2027 lie ahead
+    text = EXAMPLE.read_text(encoding="utf-8")
+    await _import(sessions, text, now)
+    linked = text.replace(
+        "{name: Fiona Freitag, faction: fw, function: Sprecherin}",
+        "{name: Fiona Freitag, faction: fw, function: Sprecherin, telegram_id: 1006}",
+    )
+    assert await _import(sessions, linked, now) == 3  # the three open rsvp meetings
+    asked = [row for row in await deliveries(sessions, "rsvp:") if row.chat_id == 1006]
+    assert len(asked) == 3 and all(row.kind == "attendance.request" for row in asked)
+    assert await _import(sessions, linked, now) == 0  # nobody is asked twice
