@@ -111,7 +111,7 @@ async def test_created_meetings_get_readable_unique_keys_and_a_report(
     ]
     assert (await audit_details(sessions))[0] == (
         "create_meeting: created meeting sozialausschuss-2021-07-05-1 "
-        "(Sozialausschuss: Sitzung des Sozialausschusses, 2021-07-05 14:00)"
+        "(Sitzung des Sozialausschusses, 2021-07-05 14:00)"
     )
 
 

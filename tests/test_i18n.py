@@ -46,7 +46,7 @@ def test_telegram_language_codes_map_to_catalogs() -> None:
 def test_translated_text_nests_without_double_escaping() -> None:
     inner = t("de", "meetings.item_non_public")
     outer = t("de", "meetings.agenda_item", number="5", name="A & B", non_public=inner, paper="")
-    assert outer == "<b>TOP 5</b> A &amp; B 🔒 <i>(nicht öffentlich)</i>"
+    assert outer == "<b>TOP 5</b> A &amp; B 🔒"
 
 
 def test_plural_forms_follow_the_count() -> None:

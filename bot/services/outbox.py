@@ -16,6 +16,7 @@ link, anything else is callback data (at most 64 bytes).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,6 +87,8 @@ def _keyboard(buttons: Buttons | None, where: str) -> list[list[dict[str, str]]]
     for row in buttons or ():
         built: list[dict[str, str]] = []
         for label, target in row:
+            # Labels are plain text; t() escaped the values for HTML ("&amp;" → "&").
+            label = html.unescape(label)
             if not label or not target:
                 raise ValueError(f"{where}: a button needs a label and a target")
             if is_url(target):

@@ -14,7 +14,27 @@ PROPOSAL_PREVIEW = 1500  # characters of the Beschlussvorschlag shown before "mo
 
 
 def meeting_title(meeting: Meeting) -> str:
-    return f"{meeting.organization.name}: {meeting.name}"
+    """Committee and title, the committee once: "Lenkungsgruppe Sozialstrategie: Sitzung der
+    Lenkungsgruppe Sozialstrategie" would name it twice, so a title that names its committee
+    stands alone."""
+    committee, name = meeting.organization.name, meeting.name
+    if _folded(committee) in _folded(name):
+        return name
+    return f"{committee}: {name}"
+
+
+def meeting_heading(meeting: Meeting, language: str) -> str:
+    """The title with the kind of meeting in brackets, unless the title already says it
+    ("Präsentation: Sozialplanung Nord", "Sitzung des Sozialausschusses")."""
+    title = meeting_title(meeting)
+    kind = t(language, f"meetings.kind.{meeting.kind.value}")
+    if _folded(kind) in _folded(title):
+        return title
+    return f"{title} ({kind})"
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def meeting_line(meeting: Meeting, language: str, tz: tzinfo, *, answer: str = "") -> str:
@@ -24,8 +44,7 @@ def meeting_line(meeting: Meeting, language: str, tz: tzinfo, *, answer: str = "
         "meetings.line",
         cancelled=t(language, "meetings.cancelled_prefix") if meeting.cancelled else "",
         when=format_when(meeting.start, language, tz),
-        title=meeting_title(meeting),
-        kind=t(language, f"meetings.kind.{meeting.kind.value}"),
+        title=meeting_heading(meeting, language),
         location=meeting.location or t(language, "meetings.no_location"),
         visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
         answer=answer,
@@ -39,7 +58,7 @@ def agenda_item_line(item: AgendaItem, language: str) -> str:
         number=item.number,
         name=item.name,
         non_public="" if item.public else t(language, "meetings.item_non_public"),
-        paper=f" ({item.paper.reference})" if item.paper else "",
+        paper=f" · 📄 {item.paper.reference}" if item.paper else "",
     )
 
 
@@ -67,11 +86,14 @@ def meeting_blocks(
     items = [item for item in meeting.agenda_items if item.public or not public_only]
     if not items:
         return [header, t(language, "meetings.no_agenda")]
-    return [
+    blocks = [
         header,
         t(language, "meetings.agenda_header"),
         *(agenda_item_line(item, language) for item in items),
     ]
+    if not all(item.public for item in items):
+        blocks.append(t(language, "meetings.non_public_legend"))
+    return blocks
 
 
 def consultation_line(

@@ -7,7 +7,7 @@ from datetime import time
 from babel.dates import format_time
 from babel.units import format_unit
 
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services.preferences import LEAD_PRESETS, QUIET_PRESETS, quiet_preset
 from bot.services.reminders import leads_of
 from storage.models import Person
@@ -52,16 +52,18 @@ def _state(on: bool, language: str) -> str:
 
 def main_screen(person: Person, language: str) -> Screen:
     leads = leads_of(person.reminder_minutes)
-    lead_text = ", ".join(lead_label(lead, language) for lead in leads) or t(
-        language, "preferences.no_leads"
-    )
+    # Reminders are on only with at least one lead time: never "on / no times chosen".
+    reminding = person.notify_reminders and bool(leads)
+    lead_text = ""
+    if reminding:
+        lead_text = "\n    " + ", ".join(lead_label(lead, language) for lead in leads)
     text = t(
         language,
         "preferences.main",
         papers=_state(person.notify_papers, language),
         meetings=_state(person.notify_meetings, language),
-        reminders=_state(person.notify_reminders, language),
-        leads=lead_text,
+        reminders=_state(reminding, language),
+        leads=Html(lead_text),
         quiet=quiet_label(person.quiet_start, person.quiet_end, language),
     )
     rows: list[list[Button]] = []

@@ -362,7 +362,7 @@ async def test_termine_shows_ones_own_answer_and_members_cannot_see_the_overview
     await anna.press("Vielleicht")
     replies = await anna.send("/termine")
     text = replies[0].text or ""
-    assert "Präsentation: Sozialplanung Nord GmbH (Präsentation)" in text
+    assert "Präsentation: Sozialplanung Nord GmbH\n" in text
     assert "🙋 Ihre Antwort: ❔ Vielleicht" in text
     assert "🙋 Ihre Antwort: noch keine" in text  # the other rsvp meeting
 

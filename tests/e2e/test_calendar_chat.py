@@ -67,7 +67,7 @@ async def test_calendar_button_sends_one_event(api: LocalBotApi, start_bot: Star
     document = replies[-1].document
     assert document is not None and document.filename.endswith(".ics")
     event = next(iter(icalendar.Calendar.from_ical(document.data).walk("VEVENT")))
-    assert str(event["SUMMARY"]) == "Sozialausschuss: Sitzung des Sozialausschusses"
+    assert str(event["SUMMARY"]) == "Sitzung des Sozialausschusses"
     assert event.decoded("DTSTART").astimezone(tz=None).utcoffset() is not None
     assert "TOP 3" in str(event["DESCRIPTION"])
 

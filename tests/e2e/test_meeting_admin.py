@@ -110,14 +110,14 @@ async def test_admin_creates_a_meeting_and_bad_input_is_explained_at_each_step(
     await admin.press("Nein (üblich)")
     preview = admin.last.text
     assert preview.startswith("Vorschau – so sehen es die Mitglieder:")
-    assert "Sozialausschuss: Sitzung des Sozialausschusses" in preview
+    assert "Sitzung des Sozialausschusses" in preview
     assert "Montag, 7. Juli 2031, 14:00 Uhr bis " in preview and "17:00" in preview
     assert "Landratsamt Konstanz, Großer Sitzungssaal" in preview and "öffentlich" in preview
     assert "Ohne Zu- und Absagen." in preview
     assert await meetings(sessions) == []  # nothing before the confirmation
 
     replies = await admin.press("✅ Anlegen")
-    created = said(replies, "✅ Angelegt: Sozialausschuss: Sitzung des Sozialausschusses")
+    created = said(replies, "✅ Angelegt: Sitzung des Sozialausschusses")
     assert "sozialausschuss-2031-07-07-1" in (created.text or "")
     [stored] = await meetings(sessions)
     assert stored.key == "sozialausschuss-2031-07-07-1"
@@ -177,7 +177,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     await admin.send("/termin_verschieben")
     assert admin.last.text.startswith("Welchen Termin möchten Sie verschieben?")
     assert [row[0].data for row in admin.last.buttons] == [f"madm:pick:{meeting.id}", "madm:abort"]
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     assert "Montag, 7. Juli 2031, 14:00 Uhr" in admin.last.text
     await admin.send("14.7.2031 10:00")
     assert admin.last.text.startswith("Bis wann?")
@@ -189,7 +189,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     assert "Bisher: Montag, 7. Juli 2031, 14:00 Uhr" in preview
     assert (await meetings(sessions))[0].start == JULY_7_2031_14H  # nothing before confirming
     replies = await admin.press("✅ Verschieben")
-    said(replies, "✅ Verschoben: Sozialausschuss: Sitzung des Sozialausschusses")
+    said(replies, "✅ Verschoben: Sitzung des Sozialausschusses")
     moved = (await meetings(sessions))[0]
     july_14_10h = datetime(2031, 7, 14, 8, 0, tzinfo=UTC)
     assert (moved.start, moved.end) == (july_14_10h, july_14_10h + timedelta(hours=3))
@@ -200,10 +200,10 @@ async def test_admin_moves_then_cancels_a_meeting(
     )
 
     await admin.send("/termin_absagen")
-    replies = await admin.press("Sozialausschuss: Sitzung")
+    replies = await admin.press("Sitzung des Sozialausschusses")
     assert "Wirklich absagen?" in (said(replies, "Absagen").text or "")
     replies = await admin.press("✅ Ja, absagen")
-    said(replies, "✅ Abgesagt: Sozialausschuss: Sitzung des Sozialausschusses")
+    said(replies, "✅ Abgesagt: Sitzung des Sozialausschusses")
     cancelled = (await meetings(sessions))[0]
     assert cancelled.cancelled and cancelled.sequence == 2
     assert await audit_actions(sessions) == ["move_meeting", "cancel_meeting"]
@@ -229,11 +229,11 @@ async def test_aborting_stores_nothing(
     assert "Abgebrochen" not in replies[-1].text and "Wo?" not in replies[-1].text
 
     await admin.send("/termin_absagen")
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     await admin.press("✖️ Abbrechen")
     assert admin.last.text == "Abgebrochen. Es wurde nichts gespeichert."
     await admin.send("/termin_verschieben")
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     await admin.send("9.7.2031 9:00")
     await admin.press("✖️ Abbrechen")
     [unchanged] = await meetings(sessions)
@@ -262,7 +262,7 @@ async def test_members_are_refused_commands_and_replayed_buttons(
     # While an administrator's dialogue is open, her presses do not reach it either.
     admin = api.user(500, "Bernd")
     await admin.send("/termin_absagen")
-    await admin.press("Sozialausschuss: Sitzung")
+    await admin.press("Sitzung des Sozialausschusses")
     await anna.press_data(admin.last.message_id, "madm:ok")
     assert anna.callback_answers[-1].text == ADMIN_ONLY
     await admin.press("✖️ Abbrechen")

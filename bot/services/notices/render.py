@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from bot.i18n import Html, format_day, format_short, format_when, t
 from bot.services.delivery.text import MAX_CALLBACK_DATA
 from bot.services.importer import AgendaChange, AgendaItemInfo, EntityChange, FieldChange
-from bot.views.council import consultation_line, meeting_title
+from bot.views.council import consultation_line, meeting_heading, meeting_title
 from storage.models import AgendaItem, File, Meeting, MeetingKind, Paper
 from storage.queries.council import PaperDetails
 
@@ -128,8 +128,7 @@ def meeting_new(meeting: Meeting, language: str, tz: tzinfo, *, for_group: bool)
         t(
             language,
             "notices.meeting_new",
-            title=short(meeting_title(meeting)),
-            kind=_kind(meeting, language),
+            title=short(meeting_heading(meeting, language)),
             when=format_when(meeting.start, language, tz),
             location=_location(meeting.location, language),
             visibility=t(language, visibility),
@@ -168,8 +167,7 @@ def meeting_changed(
         t(
             language,
             key,
-            title=short(meeting_title(meeting)),
-            kind=_kind(meeting, language),
+            title=short(meeting_heading(meeting, language)),
             when=format_when(meeting.start, language, tz),
         )
     ]
@@ -199,8 +197,7 @@ def meeting_cancelled(meeting: Meeting, language: str, tz: tzinfo, *, for_group:
     text = t(
         language,
         "notices.meeting_cancelled",
-        title=short(meeting_title(meeting)),
-        kind=_kind(meeting, language),
+        title=short(meeting_heading(meeting, language)),
         when=format_when(meeting.start, language, tz),
     )
     return text, _buttons([[meeting_button(meeting, language, tz)]], for_group)
@@ -213,7 +210,7 @@ def _item_line(key: str, info: AgendaItemInfo, language: str) -> Html:
         number=info.number,
         name=short(info.name, 200),
         non_public="" if info.public else t(language, "meetings.item_non_public"),
-        paper=f" ({info.paper})" if info.paper else "",
+        paper=f" · 📄 {info.paper}" if info.paper else "",
     )
 
 
