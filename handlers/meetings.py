@@ -20,29 +20,38 @@ from bot.ui import PRIVATE, Button, answer_query, parse_callback, reply
 from bot.views.attendance import is_open, own_answer_line, request_buttons, request_text
 from bot.views.council import meeting_line
 from storage.queries.attendance import answers_of_person, rsvp_meetings
-from storage.queries.council import past_meetings, upcoming_meetings
+from storage.queries.council import all_meetings, past_meetings, upcoming_meetings
 
 Context = ContextTypes.DEFAULT_TYPE
 PAGE_SIZE = 5
 MINE_PAGE_SIZE = 5
 MINE_LIMIT = 100
 MINE_BUTTON = re.compile(r"mtg:mine:(\d{1,3})")
-PAGE_BUTTON = re.compile(r"mtg:(up|past):(\d{1,6})")
+PAGE_BUTTON = re.compile(r"mtg:(up|past|all):(\d{1,6})")
+ALL_WORDS = ("alle", "all")
+PAST_WORDS = ("vergangen", "vergangene", "past")
+HEADERS = {
+    "up": "meetings.upcoming_header",
+    "past": "meetings.past_header",
+    "all": "meetings.all_header",
+}
 SHOW_BUTTON = re.compile(r"mtg:show:(\d{1,12})")
 
 
-async def _send_page(
-    update: Update, caller: Caller, *, past: bool, offset: int, edit: bool
-) -> None:
+async def _send_page(update: Update, caller: Caller, *, view: str, offset: int, edit: bool) -> None:
+    """One page of a list: `up` (upcoming), `past` or `all` (every meeting, latest first)."""
     runtime = caller.runtime
+    past = view == "past"
     async with runtime.sessions() as session:
-        query = past_meetings if past else upcoming_meetings
-        page = await query(session, now=runtime.now(), limit=PAGE_SIZE, offset=offset)
+        if view == "all":
+            page = await all_meetings(session, limit=PAGE_SIZE, offset=offset)
+        else:
+            query = past_meetings if past else upcoming_meetings
+            page = await query(session, now=runtime.now(), limit=PAGE_SIZE, offset=offset)
         # The member's own attendance answers (issue 6), shown under meetings that ask for one.
         answers = await answers_of_person(
             session, person_id=caller.person.id, meeting_ids=[m.id for m in page.items if m.rsvp]
         )
-    view = "past" if past else "up"
     if not page.items:
         text = caller.t("meetings.none_past" if past else "meetings.none_upcoming")
         switch = "meetings.show_upcoming" if past else "meetings.show_past"
@@ -51,7 +60,7 @@ async def _send_page(
         )
         return
     header = caller.t(
-        "meetings.past_header" if past else "meetings.upcoming_header",
+        HEADERS[view],
         first=offset + 1,
         last=offset + len(page.items),
         total=page.total,
@@ -89,18 +98,16 @@ async def _send_page(
 
 @members_only
 async def list_meetings(update: Update, context: Context, caller: Caller) -> None:
-    args = context.args or []
-    past = bool(args) and args[0].lower() in ("alle", "all", "vergangen", "past")
-    await _send_page(update, caller, past=past, offset=0, edit=False)
+    word = (context.args or [""])[0].lower()
+    view = "all" if word in ALL_WORDS else "past" if word in PAST_WORDS else "up"
+    await _send_page(update, caller, view=view, offset=0, edit=False)
 
 
 @members_only
 async def turn_page(update: Update, context: Context, caller: Caller) -> None:
     match = parse_callback(update, PAGE_BUTTON)
     await answer_query(update)
-    await _send_page(
-        update, caller, past=match.group(1) == "past", offset=int(match.group(2)), edit=True
-    )
+    await _send_page(update, caller, view=match.group(1), offset=int(match.group(2)), edit=True)
 
 
 @members_only
@@ -164,6 +171,6 @@ HANDLERS: list[BaseHandler[Update, Context, None]] = [
     CommandHandler("termine", list_meetings, filters=PRIVATE),
     CommandHandler("meine_termine", my_meetings, filters=PRIVATE),
     CallbackQueryHandler(my_meetings_more, pattern=r"^mtg:mine:"),
-    CallbackQueryHandler(turn_page, pattern=r"^mtg:(up|past):"),
+    CallbackQueryHandler(turn_page, pattern=r"^mtg:(up|past|all):"),
     CallbackQueryHandler(open_meeting, pattern=r"^mtg:show:"),
 ]

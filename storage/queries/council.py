@@ -228,3 +228,10 @@ async def paper_details(session: AsyncSession, *, reference: str) -> PaperDetail
         meetings = {m.id: m for m in (await session.execute(query)).unique().scalars()}
     agenda = await agenda_items_for_paper(session, paper_id=paper.id)
     return PaperDetails(paper=paper, meetings=meetings, agenda_items=agenda)
+
+
+async def all_meetings(session: AsyncSession, *, limit: int = 10, offset: int = 0) -> Page[Meeting]:
+    """Every meeting, past and upcoming, latest first (/termine alle)."""
+    return await _page(
+        session, [], [Meeting.start.desc(), Meeting.id.desc()], limit=limit, offset=offset
+    )

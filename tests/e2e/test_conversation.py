@@ -4,6 +4,7 @@ public calendar link."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.localapi import LocalBotApi
 from bot.services.attendance import ask_open_meetings
 from bot.services.invites import create_invite
-from storage.models import Meeting, Person
+from storage.models import File, Meeting, Paper, Person
 from tests.attendance_samples import settings
 from tests.e2e.conftest import StartBot
 
@@ -107,3 +108,40 @@ async def test_a_stranger_sees_a_public_meeting_from_a_calendar_link_and_nothing
     closed = await _meeting(sessions, "praes-2027-03-04-nord")
     [refused] = await stranger.send(f"/start m{closed.id}")
     assert "Sozialplanung" not in refused.text and "Einladungslink" in refused.text
+
+
+async def test_small_things_labels_settings_and_cancelled_meetings(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    async with sessions.begin() as session:
+        paper = (
+            await session.execute(select(Paper).where(Paper.reference == "2027/012"))
+        ).scalar_one()
+        session.add(
+            File(
+                paper_id=paper.id,
+                file_name="Anlage_<1>&ä.pdf",
+                mime_type="application/pdf",
+                size=4,
+                sha256=hashlib.sha256(b"%PDF").hexdigest(),
+                content=b"%PDF",
+                created_at=datetime.now(UTC),
+            )
+        )
+        await session.execute(
+            update(Person).where(Person.telegram_user_id == ANNA).values(reminder_minutes=[])
+        )
+        await session.execute(
+            update(Meeting).where(Meeting.key == "sa-2027-03-22").values(cancelled=True)
+        )
+    await start_bot()
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/vorlage 2027/012")
+    assert replies[-1].find_button("📎 Anlage_<1>&ä.pdf") is not None  # plain text, no &lt;
+    [settings_screen] = await anna.send("/einstellungen")
+    assert "Erinnerungen: aus" in settings_screen.text
+    assert "keine Zeiten gewählt" not in settings_screen.text
+    cancelled = await _meeting(sessions, "sa-2027-03-22")
+    replies = await anna.send(f"/start m{cancelled.id}")
+    assert "Abgesagt" in replies[0].text
+    assert all(m.find_button("📅 In den Kalender") is None for m in replies)

@@ -34,7 +34,9 @@ async def test_upcoming_meetings_are_paged_soonest_first(
     assert "12. April 2027" in anna.last.text
     await anna.press("Vergangene Termine")
     assert anna.last.text.startswith("Vergangene Termine (1–5 von 5)")
-    replies = await anna.send("/termine alle")
+    replies = await anna.send("/termine alle")  # shows what it says: all of them
+    assert replies[0].text.startswith("Alle Termine, neueste zuerst (1–5 von 11)")
+    replies = await anna.send("/termine vergangen")
     assert replies[0].text.startswith("Vergangene Termine")
 
 
