@@ -52,13 +52,13 @@ async def test_promotion_demotion_and_the_last_admin(
     )
     await admin.press("Anna Beispiel")
     await admin.press("Zum Admin machen")
-    note = await member.wait_for(lambda m: "jetzt Administrator" in m.text)
+    note = await member.wait_for(lambda m: "jetzt Administrationsrechte" in m.text)
     assert "zusätzlichen Befehle" in note.text
     scope = {"type": "chat", "chat_id": 501}
     assert "mitglieder" in [c["command"] for c in api.commands(scope)]
 
     await admin.press("Adminrechte entziehen")
-    await member.wait_for(lambda m: "Administratorrechte wurden zurückgenommen" in m.text)
+    await member.wait_for(lambda m: "Administrationsrechte wurden zurückgenommen" in m.text)
     assert "mitglieder" not in [c["command"] for c in api.commands(scope)]
 
     await admin.press("« Zurück zur Liste")
