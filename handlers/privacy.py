@@ -22,6 +22,7 @@ from storage.queries.members import active_members
 
 Context = ContextTypes.DEFAULT_TYPE
 LEAVE_BUTTON = re.compile(r"leave:(yes|no)")
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}  # each in its own language, as in /sprache
 
 
 @members_only
@@ -43,7 +44,8 @@ async def my_data(update: Update, context: Context, caller: Caller) -> None:
             if person["telegram_username"]
             else str(person["telegram_user_id"])
         ),
-        language=person["language"] or caller.t("privacy.language_auto"),
+        language=LANGUAGE_NAMES.get(person["language"] or "", "")
+        or caller.t("privacy.language_auto"),
         memberships=len(data["memberships"]),
         attendance=len(data["attendance"]),
         questions=len(data["questions"]),

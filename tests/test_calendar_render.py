@@ -265,7 +265,7 @@ def test_personal_feed_in_english() -> None:
     )
     event = events_by_uid(body)["meeting-1@gremienbot"]
     assert event["SUMMARY"].startswith("Cancelled: [Attending] ")
-    assert "Item 7 (closed session): Closed item" in event["DESCRIPTION"]
+    assert "Item 7 (not public): Closed item" in event["DESCRIPTION"]
 
 
 def test_single_event_file() -> None:
@@ -281,7 +281,7 @@ def test_single_event_file() -> None:
     assert "CLASS:PRIVATE" in lines
     with_closed = render_single_event(row, agenda, options=OPTIONS, include_closed_items=True)
     assert (
-        "TOP 2 (nichtöffentlich): Intern"
+        "TOP 2 (nicht öffentlich): Intern"
         in events_by_uid(with_closed)["meeting-4@gremienbot"]["DESCRIPTION"]
     )
     assert render_single_event(row, agenda, options=OPTIONS) == body

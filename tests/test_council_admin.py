@@ -111,7 +111,7 @@ async def test_created_meetings_get_readable_unique_keys_and_a_report(
     ]
     assert (await audit_details(sessions))[0] == (
         "create_meeting: created meeting sozialausschuss-2021-07-05-1 "
-        "(Sitzung des Sozialausschusses, 2021-07-05 14:00)"
+        "(Sozialausschuss: Sitzung des Sozialausschusses, 2021-07-05 14:00)"
     )
 
 
@@ -293,9 +293,9 @@ async def test_publishing_a_paper_and_refusing_its_reference_twice(
         assert paper.date == date(2021, 6, 2)
     with pytest.raises(UserError) as error:
         await publish(sessions, people["admin"], reference=" 2021/144 ")
-    assert error.value.render("de") == "Die Drucksache 2021/144 gibt es schon."
+    assert error.value.render("de") == "Die Vorlage 2021/144 gibt es schon."
     for overrides, expected in [
-        ({"reference": "2021 144"}, "„2021 144“ ist keine Drucksachen-Nummer."),
+        ({"reference": "2021 144"}, "„2021 144“ ist keine gültige Drucksachen-Nr."),
         ({"reference": "2021/145", "originator_key": "spd"}, "Den Verwaltungsbereich „spd“"),
         ({"reference": "2021/145", "name": ""}, "Bitte geben Sie einen Titel ein."),
     ]:
@@ -359,7 +359,7 @@ async def test_documents_are_stored_with_size_and_hash(
         ({"content": b"<html>not a pdf</html>"}, "„2021-144 Vorlage.pdf“ ist kein gültiges PDF"),
         ({"content": b""}, "„2021-144 Vorlage.pdf“ ist leer."),
         ({"content": PDF + b"x" * (20 * 1024 * 1024)}, "„2021-144 Vorlage.pdf“ ist größer als 20"),
-        ({"content": PDF}, "„2021-144 Vorlage.pdf“ ist an die Drucksache 2021/144 schon"),
+        ({"content": PDF}, "„2021-144 Vorlage.pdf“ ist an die Vorlage 2021/144 schon"),
     ],
 )
 async def test_other_files_broken_files_and_huge_files_are_refused(

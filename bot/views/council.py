@@ -109,15 +109,30 @@ def consultation_line(
     else:
         when = "–"
     visibility = "meetings.public" if consultation.public else "meetings.non_public"
+    role = consultation.role or ""
+    # "Entscheidung, beschließend" would say it twice: the deciding step is named once.
+    deciding = consultation.authoritative and _folded(role) not in DECIDING_ROLES
     return t(
         language,
         "papers.consultation",
         organization=consultation.organization.name,
         when=when,
         visibility=t(language, visibility),
-        role=consultation.role or "–",
-        authoritative=t(language, "papers.authoritative") if consultation.authoritative else "",
+        role=role_name(role, language) or "–",
+        authoritative=t(language, "papers.authoritative") if deciding else "",
     )
+
+
+# The usual roles in a Beratungsfolge, by their German name (as imported), translated.
+ROLES = {"vorberatung": "prior", "entscheidung": "decision", "kenntnisnahme": "information"}
+DECIDING_ROLES = ("entscheidung", "beschluss", "beschlussfassung")
+
+
+def role_name(role: str, language: str) -> str:
+    """A consultation's role in the reader's language: the known German roles are
+    translated ("Entscheidung" → "decision"), anything else is shown as imported."""
+    known = ROLES.get(_folded(role))
+    return t(language, f"papers.role.{known}") if known else role
 
 
 def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import time
 from babel.dates import format_time
 from babel.units import format_unit
 
-from bot.i18n import Html, t
+from bot.i18n import Html, babel_locale, t
 from bot.services.preferences import LEAD_PRESETS, QUIET_PRESETS, quiet_preset
 from bot.services.reminders import leads_of
 from storage.models import Person
@@ -19,7 +19,7 @@ KIND_CODES = {"papers": "pap", "meetings": "mtg", "reminders": "rem"}
 
 
 def clock(value: time, language: str) -> str:
-    return str(format_time(value, "short", locale=language))
+    return str(format_time(value, "short", locale=babel_locale(language)))
 
 
 def lead_label(lead: int, language: str) -> str:
@@ -32,9 +32,9 @@ def lead_label(lead: int, language: str) -> str:
             time=clock(time(minutes // 60, minutes % 60), language),
         )
     if lead % 60 == 0:
-        duration = format_unit(lead // 60, "duration-hour", locale=language)
+        duration = format_unit(lead // 60, "duration-hour", locale=babel_locale(language))
     else:
-        duration = format_unit(lead, "duration-minute", locale=language)
+        duration = format_unit(lead, "duration-minute", locale=babel_locale(language))
     return t(language, "preferences.lead_before", duration=duration)
 
 

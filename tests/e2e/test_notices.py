@@ -122,7 +122,7 @@ async def test_an_import_tells_every_member_once_in_one_message(
     assert report.notified == 4 * 4 + 1 + 3  # four members, Jürgen (paper only), the group
 
     [english] = received(api, BERND)
-    assert "✏️ Date changed" in english.text and "New proposal 2027/020" in english.text
+    assert "✏️ Meeting changed" in english.text and "New proposal 2027/020" in english.text
     assert english.disable_notification is True  # quiet hours: silent, not delayed
 
     [only_paper] = received(api, JUERGEN)
@@ -137,7 +137,7 @@ async def test_an_import_tells_every_member_once_in_one_message(
     replies = await anna.press("Termin 23.03.27")
     assert "Sitzung des Sozialausschusses" in replies[0].text
     replies = await anna.press("Vorlage 2027/020")
-    assert "Drucksache 2027/020" in replies[0].text
+    assert "Vorlage 2027/020" in replies[0].text
 
     again = await import_yaml(
         sessions,
