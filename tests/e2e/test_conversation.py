@@ -12,11 +12,19 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
-from bot.services.attendance import ask_open_meetings
+from bot.services.attendance import (
+    ask_open_meetings,
+    attendance_notifier,
+    combine_notifiers,
+    send_requests,
+)
+from bot.services.council_admin import move_meeting
 from bot.services.invites import create_invite
-from storage.models import File, Meeting, Paper, Person
+from bot.services.notices import change_notifier
+from storage.models import Delivery, DeliveryStatus, File, Meeting, Paper, Person
 from tests.attendance_samples import settings
 from tests.e2e.conftest import StartBot
+from tests.test_delivery_support import wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("imported")
 Sessions = async_sessionmaker[AsyncSession]
@@ -145,3 +153,54 @@ async def test_small_things_labels_settings_and_cancelled_meetings(
     replies = await anna.send(f"/start m{cancelled.id}")
     assert "Abgesagt" in replies[0].text
     assert all(m.find_button("📅 In den Kalender") is None for m in replies)
+
+
+async def test_a_move_is_one_message_per_member_and_a_failed_edit_fails_nothing(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    config = settings()
+    nord = await _meeting(sessions, "praes-2027-03-04-nord")
+    async with sessions.begin() as session:
+        meeting = await session.get(Meeting, nord.id)
+        assert meeting is not None
+        await send_requests(session, meeting=meeting, now=datetime.now(UTC), settings=config)
+    await start_bot()
+    anna, bernd = api.user(ANNA, "Anna"), api.user(BERND, "Bernd")
+    anna_request = await anna.wait_for(lambda m: _is_request(m.text))
+    bernd_request = await bernd.wait_for(lambda m: _is_request(m.text))
+    await anna.press("✅ Zusage")
+    bernd_request.deleted = True  # Bernd deleted it: editing it will fail
+    before = {ANNA: len(anna.messages), BERND: len(bernd.messages)}
+
+    now = datetime.now(UTC)
+    async with sessions.begin() as session:
+        await move_meeting(
+            session,
+            actor=None,
+            meeting_id=nord.id,
+            start=nord.start + timedelta(days=1),
+            end=None,
+            location="Landratsamt Konstanz, Raum 101",
+            now=now,
+            tz=config.tz,
+            notifier=combine_notifiers(
+                [change_notifier(config, now=now), attendance_notifier(config)]
+            ),
+        )
+    changed = "✏️ Termin geändert"
+    notice = await anna.wait_for(lambda m: m.text.startswith(changed))
+    await bernd.wait_for(lambda m: m.text.startswith(changed))
+    await anna.wait_for(lambda m: m is anna_request and "Raum 101" in m.text)
+    # Exactly one new message each: the notice with old → new and the question again.
+    assert len(anna.messages) == before[ANNA] + 1
+    assert len(bernd.messages) == before[BERND] + 1
+    assert "📍 Ort: Landratsamt Konstanz, Raum 214 → Landratsamt Konstanz, Raum 101" in (
+        notice.text
+    )
+    assert "Ihre Antwort: ✅ Zusage – bitte bestätigen" in notice.text
+    assert notice.find_button("✅ Zusage") is not None
+    await wait_until_settled(sessions, timeout=30)
+    async with sessions() as session:
+        query = select(Delivery.status).where(Delivery.chat_id.in_([ANNA, BERND]))
+        statuses = (await session.execute(query)).scalars().all()
+    assert set(statuses) == {DeliveryStatus.SENT}  # Bernd's refused edit included
