@@ -32,7 +32,11 @@ BUTTON = re.compile(r"rfq:(send|drop|ans|stop):(\d{1,12})")
 
 
 def _html(message: Message) -> str:
-    return message.text_html if message.text else ""
+    """The typed text as Telegram HTML (a caption for a photo or document: only its text is
+    passed on)."""
+    if message.text:
+        return message.text_html
+    return message.caption_html if message.caption else ""
 
 
 async def _answer(message: Message, caller: Caller, text: str) -> bool:
@@ -165,6 +169,8 @@ async def pressed(update: Update, context: Context, caller: Caller) -> None:
 
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
     # After the dialogues: a dialogue waiting for text gets it first.
-    MessageHandler(filters.TEXT & filters.ChatType.PRIVATE & ~filters.COMMAND, typed),
+    MessageHandler(
+        (filters.TEXT | filters.CAPTION) & filters.ChatType.PRIVATE & ~filters.COMMAND, typed
+    ),
     CallbackQueryHandler(pressed, pattern=r"^rfq:"),
 ]
