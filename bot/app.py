@@ -22,7 +22,6 @@ from handlers import (
     attendance_admin,
     audit,
     broadcast,
-    broadcast_replies,
     calendar,
     cancel,
     errors,
@@ -37,6 +36,7 @@ from handlers import (
     paper_admin,
     papers,
     privacy,
+    questions,
     search,
     start,
 )
@@ -75,8 +75,8 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         audit.HANDLERS,  # /verlauf (alias /audit)
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
-        broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
         cancel.HANDLERS,  # /abbrechen when no dialogue runs (a running one takes it first)
+        questions.HANDLERS,  # typed text outside dialogues: Rückfragen and their answers
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]
 

@@ -19,6 +19,7 @@ class MenuEntry:
 # catalog entry `commands.<command>`.
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("termine"),
+    MenuEntry("meine_termine"),
     MenuEntry("tagesordnung"),
     MenuEntry("vorlage"),
     MenuEntry("suche"),

@@ -25,6 +25,13 @@ from babel.dates import format_datetime, format_time
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
+# Dates and times in English follow British/European usage: 24-hour clock, day before month.
+BABEL_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale for formatting dates and numbers in one of our languages."""
+    return BABEL_LOCALES.get(language, language)
 
 
 class Html(str):
@@ -108,32 +115,33 @@ def t(language: str, key: str, /, **values: object) -> Html:
 
 
 def format_when(moment: datetime, language: str, tz: tzinfo) -> str:
-    """'Montag, 5. Juli 2021, 14:00 Uhr' / 'Monday, July 5, 2021, 2:00 PM'."""
+    """'Montag, 5. Juli 2021, 14:00 Uhr' / 'Monday, 5 July 2021, 14:00'."""
     local = moment.astimezone(tz)
+    locale = babel_locale(language)
     return t(
         language,
         "format.datetime",
-        date=babel_format_date(local.date(), "full", locale=language),
-        time=format_time(local, "short", tzinfo=tz, locale=language),
+        date=babel_format_date(local.date(), "full", locale=locale),
+        time=format_time(local, "short", tzinfo=tz, locale=locale),
     )
 
 
 def format_clock(moment: datetime, language: str, tz: tzinfo) -> str:
-    """'18:00 Uhr' / '6:00 PM'."""
-    time = format_time(moment.astimezone(tz), "short", tzinfo=tz, locale=language)
+    """'18:00 Uhr' / '18:00'."""
+    time = format_time(moment.astimezone(tz), "short", tzinfo=tz, locale=babel_locale(language))
     return t(language, "format.time", time=time)
 
 
 def format_date(day: date, language: str) -> str:
-    """'2. Juni 2021' / 'June 2, 2021' (a document's date: no weekday)."""
-    return str(babel_format_date(day, "long", locale=language))
+    """'2. Juni 2021' / '2 June 2021' (a document's date: no weekday)."""
+    return str(babel_format_date(day, "long", locale=babel_locale(language)))
 
 
 def format_day(day: date, language: str) -> str:
-    """'Montag, 5. Juli 2021'."""
-    return str(babel_format_date(day, "full", locale=language))
+    """'Montag, 5. Juli 2021' / 'Monday, 5 July 2021'."""
+    return str(babel_format_date(day, "full", locale=babel_locale(language)))
 
 
 def format_short(moment: datetime, language: str, tz: tzinfo) -> str:
-    """'05.07.2021, 14:00' / '7/5/21, 2:00 PM' for lists and tables."""
-    return str(format_datetime(moment, "short", tzinfo=tz, locale=language))
+    """'05.07.21, 14:00' / '05/07/2021, 14:00' for lists and tables."""
+    return str(format_datetime(moment, "short", tzinfo=tz, locale=babel_locale(language)))

@@ -10,9 +10,13 @@ from telegram import Update
 
 from bot.access import Caller
 from bot.errors import UserError
+from bot.i18n import t
+from bot.runtime import Runtime
 from bot.ui import Button, reply
+from bot.views.attendance import is_open, request_buttons, request_text
 from bot.views.council import meeting_blocks, paper_blocks
 from bot.views.text import split_blocks
+from storage.queries.attendance import answer_of
 from storage.queries.council import meeting_by_id, paper_details
 
 MAX_PAPER_BUTTONS = 20
@@ -23,6 +27,9 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
     runtime = caller.runtime
     async with runtime.sessions() as session:
         meeting = await meeting_by_id(session, meeting_id=meeting_id)
+        attendance = None
+        if meeting is not None and meeting.rsvp:
+            attendance = await answer_of(session, meeting_id=meeting.id, person_id=caller.person.id)
     if meeting is None:
         raise UserError("meetings.not_found")
     messages = split_blocks(meeting_blocks(meeting, caller.language, runtime.tz))
@@ -31,9 +38,35 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         [(caller.t("meetings.paper_button", reference=paper.reference), f"pap:id:{paper.id}")]
         for paper in list(papers.values())[:MAX_PAPER_BUTTONS]
     ]
-    rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
+    if not meeting.cancelled:  # a cancelled meeting belongs in no calendar
+        rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
+    now = runtime.now()
+    if is_open(meeting, now):
+        # The member answers right here, as in a request (the same message and buttons).
+        await reply(
+            update,
+            request_text(meeting, attendance, caller.language, runtime.tz, now=now),
+            request_buttons(meeting, attendance, caller.language, now=now),
+        )
+
+
+async def show_public_meeting(
+    update: Update, runtime: Runtime, language: str, meeting_id: int
+) -> bool:
+    """A public meeting for someone who is not a member (a calendar link of the public feed):
+    date, place, the public agenda items, and one line on what the bot is for. False (nothing
+    shown) for a non-public or unknown meeting."""
+    async with runtime.sessions() as session:
+        meeting = await meeting_by_id(session, meeting_id=meeting_id)
+    if meeting is None or not meeting.public:
+        return False
+    blocks = meeting_blocks(meeting, language, runtime.tz, public_only=True)
+    blocks.append(t(language, "meetings.public_note"))
+    for text in split_blocks(blocks):
+        await reply(update, text)
+    return True
 
 
 async def show_paper(update: Update, caller: Caller, reference: str) -> None:

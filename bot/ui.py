@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -20,11 +21,18 @@ PRIVATE = filters.ChatType.PRIVATE
 Button = tuple[str, str]  # (label, callback_data); a value starting with https:// is a URL
 
 
+def button_label(label: str) -> str:
+    """Button labels are plain text: the catalog's t() escapes values for HTML messages, so a
+    label built with it is unescaped here ("📎 Anlage_<1>&ä.pdf", never "&lt;1&gt;&amp;")."""
+    return html.unescape(label)
+
+
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     built = []
     for row in rows:
         buttons = []
         for label, value in row:
+            label = button_label(label)
             if is_url(value):
                 buttons.append(InlineKeyboardButton(label, url=value))
             else:

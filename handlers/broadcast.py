@@ -3,7 +3,7 @@
 Dialogue: text → optional document or photo → audience (buttons) → a preview exactly as the
 recipients get it → send or discard. On sending, one status message is edited in place with
 the progress and ends as the report (bot/broadcast_progress). /abbrechen aborts at any step.
-Replies to a broadcast (Rückfragen) are handled in handlers/broadcast_replies.py.
+Replies to a broadcast (Rückfragen) are handled in handlers/questions.py.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from bot.ui import answer_query, is_private, parse_callback, reply
 
 Context = ContextTypes.DEFAULT_TYPE
 EVENT_BUTTON = re.compile(r"cal:ics:(\d{1,12})")
+ROTATE_BUTTON = re.compile(r"cal:rotate:(yes|no)")
 
 
 async def _send_links(update: Update, caller: Caller, *, rotate: bool) -> None:
@@ -47,6 +48,27 @@ async def calendar_links(update: Update, context: Context, caller: Caller) -> No
 
 @members_only
 async def rotate_link(update: Update, context: Context, caller: Caller) -> None:
+    """/kalender_neu asks first: every calendar subscribed with the old link stops updating."""
+    await reply(
+        update,
+        caller.t("subscribe.rotate_confirm"),
+        [
+            [
+                (caller.t("subscribe.rotate_yes"), "cal:rotate:yes"),
+                (caller.t("subscribe.rotate_no"), "cal:rotate:no"),
+            ]
+        ],
+    )
+
+
+@members_only
+async def rotate_confirmed(update: Update, context: Context, caller: Caller) -> None:
+    choice = parse_callback(update, ROTATE_BUTTON).group(1)
+    await answer_query(update)
+    if choice == "no":
+        await reply(update, caller.t("subscribe.rotate_kept"), edit=True)
+        return
+    await reply(update, caller.t("subscribe.rotate_done"), edit=True)
     await _send_links(update, caller, rotate=True)
 
 
@@ -81,4 +103,5 @@ HANDLERS: list[BaseHandler[Update, Context, None]] = [
     CommandHandler("kalender", calendar_links, filters=private),
     CommandHandler("kalender_neu", rotate_link, filters=private),
     CallbackQueryHandler(single_event, pattern=r"^cal:ics:"),
+    CallbackQueryHandler(rotate_confirmed, pattern=r"^cal:rotate:"),
 ]

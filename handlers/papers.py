@@ -1,4 +1,8 @@
-"""/vorlage 2021/144: a proposal with its Beratungsfolge; its documents are sent on request."""
+"""/vorlage 2021/144: a Vorlage with its Beratungsfolge; its documents are sent on request.
+
+`/vorlage 144`, `/vorlage 2021-144` find it by number too, near matches are offered with
+buttons, and `/vorlage` alone lists the latest Vorlagen (bot.services.paper_lookup).
+"""
 
 from __future__ import annotations
 
@@ -11,24 +15,53 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
-from bot.ui import PRIVATE, answer_query, is_private, parse_callback
+from bot.services.paper_lookup import Found, find_paper
+from bot.ui import PRIVATE, Button, answer_query, is_private, parse_callback, reply
 from storage.queries.council import paper_reference
 from storage.queries.files import file_content
+from storage.queries.search import latest_papers
 
 Context = ContextTypes.DEFAULT_TYPE
 PAPER_BUTTON = re.compile(r"pap:id:(\d{1,12})")
 FILE_BUTTON = re.compile(r"pap:file:(\d{1,12})")
 MAX_REFERENCE_LENGTH = 50
+LATEST = 8  # Vorlagen listed by /vorlage alone
 
 
 @members_only
 async def paper_command(update: Update, context: Context, caller: Caller) -> None:
     reference = " ".join(context.args or []).strip()
-    if not reference:
-        raise UserError("papers.usage")
     if len(reference) > MAX_REFERENCE_LENGTH:
         raise UserError("papers.not_found", reference=reference[:MAX_REFERENCE_LENGTH] + "…")
-    await show_paper(update, caller, reference)
+    async with caller.runtime.sessions() as session:
+        if not reference:
+            latest = await latest_papers(session, limit=LATEST)
+            found = Found(near=latest)
+        else:
+            found = await find_paper(session, text=reference)
+    if found.reference is not None:
+        await show_paper(update, caller, found.reference)
+        return
+    if not found.near:
+        raise UserError(
+            "papers.not_found_hint" if reference else "papers.none", reference=reference
+        )
+    key = "papers.latest" if not reference else "papers.near"
+    rows: list[list[Button]] = [
+        [
+            (
+                caller.t("papers.choose_button", reference=p.reference, name=_short(p.name)),
+                f"pap:id:{p.id}",
+            )
+        ]
+        for p in found.near
+    ]
+    await reply(update, caller.t(key, reference=reference), rows)
+
+
+def _short(name: str, limit: int = 40) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 @members_only

@@ -17,6 +17,7 @@ from bot.ui import answer_query, is_private, parse_callback, reply
 
 Context = ContextTypes.DEFAULT_TYPE
 LEAVE_BUTTON = re.compile(r"leave:(yes|no)")
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}  # each in its own language, as in /sprache
 
 
 @members_only
@@ -33,10 +34,16 @@ async def my_data(update: Update, context: Context, caller: Caller) -> None:
         name=person["name"],
         faction=person["faction"] or none,
         function=person["function"] or none,
-        telegram=f"{person['telegram_user_id']} (@{person['telegram_username'] or none})",
-        language=person["language"] or caller.t("privacy.language_auto"),
+        telegram=(
+            f"{person['telegram_user_id']} (@{person['telegram_username']})"
+            if person["telegram_username"]
+            else str(person["telegram_user_id"])
+        ),
+        language=LANGUAGE_NAMES.get(person["language"] or "", "")
+        or caller.t("privacy.language_auto"),
         memberships=len(data["memberships"]),
         attendance=len(data["attendance"]),
+        questions=len(data["questions"]),
         messages=data["messages_sent_to_you"],
         calendar=caller.t("invites.answer_yes" if person["calendar_feed"] else "invites.answer_no"),
     )

@@ -13,7 +13,7 @@ from bot.errors import UserError
 from bot.i18n import t
 from bot.menus import publish_personal_menu
 from bot.runtime import get_runtime
-from bot.screens import show_meeting
+from bot.screens import show_meeting, show_public_meeting
 from bot.services.invites import redeem_invite
 from bot.ui import is_private, reply
 
@@ -27,13 +27,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     payload = context.args[0] if context.args else None
     caller = await resolve_caller(update, runtime)
+    meeting_link = MEETING_LINK.fullmatch(payload or "")
+    if meeting_link and caller is None:
+        # A citizen following a public calendar event: the public facts, nothing else.
+        language = language_of(None, user.language_code, runtime.settings.language)
+        meeting_id = int(meeting_link.group(1))
+        if not await show_public_meeting(update, runtime, language, meeting_id):
+            await refuse_stranger(update, runtime)
+        return
     if payload and caller is None:
         await _redeem(update, context, payload)
         return
     if caller is None:
         await refuse_stranger(update, runtime)
         return
-    meeting_link = MEETING_LINK.fullmatch(payload or "")
     if meeting_link:
         await open_meeting_link(update, context)
         return
@@ -63,8 +70,7 @@ async def _redeem(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str
                 telegram_username=user.username,
                 telegram_language=user.language_code,
                 now=runtime.now(),
-                group_key=runtime.settings.group_key,
-                default_language=runtime.settings.language,
+                settings=runtime.settings,
             )
     except UserError as error:
         await reply(update, error.render(fallback_language))

@@ -30,7 +30,8 @@ SUMMARY_BEFORE = timedelta(days=1)
 
 
 async def remind_unanswered(session: AsyncSession, *, now: datetime, settings: Settings) -> int:
-    """Remind the members who have not answered; returns how many reminders were written."""
+    """Remind the members who have not answered, or not confirmed their answer after a move
+    (it counts as open until then); returns how many reminders were written."""
     lead = timedelta(days=settings.rsvp_reminder_days)
     written = 0
     for meeting in await open_rsvp_meetings_starting(session, after=now, until=now + lead):
@@ -40,7 +41,7 @@ async def remind_unanswered(session: AsyncSession, *, now: datetime, settings: S
             session, meeting_id=meeting.id, since=meeting.start - lead
         )
         notices = []
-        for member in overview.unanswered:
+        for member in [*overview.unanswered, *overview.unconfirmed]:
             person = member.person
             if (
                 person.telegram_user_id is None
@@ -55,9 +56,9 @@ async def remind_unanswered(session: AsyncSession, *, now: datetime, settings: S
                     chat_id=person.telegram_user_id,
                     kind="attendance.reminder",
                     text=request_text(
-                        meeting, None, language, settings.tz, now=now, kind="reminder"
+                        meeting, member.attendance, language, settings.tz, now=now, kind="reminder"
                     ),
-                    buttons=request_buttons(meeting, None, language, now=now),
+                    buttons=request_buttons(meeting, member.attendance, language, now=now),
                     person_id=person.id,
                     combinable=False,
                 )

@@ -10,8 +10,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import person_language, t
+from bot.services.attendance.requests import ask_member
 from bot.services.members import admin_in
 from bot.services.outbox import Notice, enqueue_many
 from storage.models import Invite, Membership, Organization, OrganizationKind, Person
@@ -174,11 +176,12 @@ async def redeem_invite(
     telegram_username: str | None,
     telegram_language: str | None,
     now: datetime,
-    group_key: str | None = None,
-    default_language: str = "de",
+    settings: Settings | None = None,
 ) -> Person:
     """Link the Telegram account to the invited person; refuse anything but a fresh token.
-    With `group_key`, the current administrators are told through the outbox."""
+
+    With `settings`, the current administrators are told and the new member gets the open
+    attendance requests of upcoming meetings at once, through the outbox (in this transaction)."""
     invite = await invite_by_hash(session, token_hash=hash_token(token))
     if invite is None:
         raise UserError("invites.unknown")
@@ -209,10 +212,14 @@ async def redeem_invite(
         data={"person_id": person.id, "faction": _home(person)},
         at=now,
     )
-    if group_key is not None:
+    if settings is not None:
         await _tell_admins_joined(
-            session, person=person, group_key=group_key, now=now, default=default_language
+            session, person=person, group_key=settings.group_key, now=now, default=settings.language
         )
+        await session.flush()
+        # A moment later, so the welcome (sent directly) comes first.
+        later = now + timedelta(seconds=2)
+        await ask_member(session, person=person, now=now, settings=settings, not_before=later)
     return person
 
 

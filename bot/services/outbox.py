@@ -16,6 +16,7 @@ link, anything else is callback data (at most 64 bytes).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +73,12 @@ class Notice:
     batch_key: str | None = None
     document: Document | None = None
     combinable: bool = True
+    # Sent as a reply to this message of the chat (e.g. the administration's answer to a
+    # member's Rückfrage); Telegram sends it anyway if that message is gone.
+    reply_to: int | None = None
+    # Instead of a new message: edit this earlier bot message of the chat (an outdated
+    # attendance request). A failed edit is recorded as done and fails nothing else.
+    edit_message_id: int | None = None
 
 
 def _keyboard(buttons: Buttons | None, where: str) -> list[list[dict[str, str]]]:
@@ -80,6 +87,8 @@ def _keyboard(buttons: Buttons | None, where: str) -> list[list[dict[str, str]]]
     for row in buttons or ():
         built: list[dict[str, str]] = []
         for label, target in row:
+            # Labels are plain text; t() escaped the values for HTML ("&amp;" → "&").
+            label = html.unescape(label)
             if not label or not target:
                 raise ValueError(f"{where}: a button needs a label and a target")
             if is_url(target):
@@ -111,6 +120,11 @@ def _row(notice: Notice, due: datetime) -> dict[str, Any]:
         "combinable": notice.combinable and notice.document is None,
         "document": notice.document.payload() if notice.document else None,
     }
+    if notice.reply_to is not None:
+        payload["reply_to"] = notice.reply_to
+    if notice.edit_message_id is not None:
+        payload["edit"] = notice.edit_message_id
+        payload["combinable"] = False
     now = utcnow()
     return {
         "event_key": notice.event_key,

@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.members import end_membership
 from storage.models import Person
 from storage.queries import audit
-from storage.queries.deliveries import delete_forwarded_replies
 from storage.queries.members import memberships_of
 from storage.queries.personal_data import (
     attendances_of,
     count_deliveries_to,
     delete_personal_rows,
 )
+from storage.queries.questions import erase_questions, questions_of
 
 ERASED_NAME = "Ehemaliges Mitglied"
 
@@ -27,6 +27,7 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
     attendances = await attendances_of(session, person_id=person.id)
     messages = await count_deliveries_to(session, person_id=person.id)
     own_entries = await audit.entries(session, actor_id=person.id, limit=1000)
+    questions = await questions_of(session, person_id=person.id)
     return {
         "person": {
             "name": person.name,
@@ -68,6 +69,18 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
             }
             for attendance in attendances
         ],
+        "questions": [
+            {
+                "at": question.created_at.isoformat(),
+                "status": question.status,
+                "text": question.text,
+                "broadcast": question.announcement_id,
+                "answer": question.answer,
+                "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+                "answered_by": question.answered_by_name,
+            }
+            for question in questions
+        ],
         "messages_sent_to_you": messages,
         "audit_log_entries_by_you": [
             {
@@ -89,15 +102,11 @@ async def leave_and_erase(
     Audit entries keep the actor's name as text: the log must show who did what.
     """
     name = person.name
-    telegram_id = person.telegram_user_id
     await end_membership(
         session, actor=person, person_id=person.id, group_key=group_key, now=now, action="leave"
     )
     await delete_personal_rows(session, person_id=person.id)
-    if telegram_id is not None:
-        # The member's Rückfragen forwarded to administrators are rows addressed to *them*:
-        # their text is the member's, so it goes too.
-        await delete_forwarded_replies(session, member_chat_id=int(telegram_id))
+    await erase_questions(session, person_id=person.id)
     person.name = ERASED_NAME
     person.function = None
     person.telegram_user_id = None

@@ -42,7 +42,7 @@ from bot.services.notices.recipients import Preference, Reader, member_readers
 from bot.services.notices.render import meeting_button, short
 from bot.services.outbox import Notice, enqueue_many
 from bot.values.reminders import MAX_LEAD_MINUTES, leads_of
-from bot.views.council import meeting_title
+from bot.views.council import meeting_heading
 from storage.models import Meeting
 from storage.queries.notices import declined, meetings_starting_between, sent_event_keys
 
@@ -89,8 +89,7 @@ def reminder_text(meeting: Meeting, language: str, now: datetime, tz: tzinfo) ->
         language,
         "reminders.text",
         relative=relative,
-        title=short(meeting_title(meeting)),
-        kind=t(language, f"meetings.kind.{meeting.kind.value}"),
+        title=short(meeting_heading(meeting, language)),
         when=format_when(meeting.start, language, tz),
         location=meeting.location or t(language, "meetings.no_location"),
     )

@@ -90,7 +90,11 @@ class Overview:
         return [member for member in self.members if member.unconfirmed]
 
     def count(self, status: AttendanceStatus | None) -> int:
-        return sum(1 for member in self.members if member.status == status)
+        """How many gave this answer; None: how many are open — not answered, or an answer
+        that waits for confirmation after a move (it counts as open until confirmed)."""
+        if status is None:
+            return sum(1 for m in self.members if m.attendance is None or m.unconfirmed)
+        return sum(1 for m in self.members if m.status == status and not m.unconfirmed)
 
     def not_covered(self) -> list[FactionCoverage]:
         """Factions with members that are not (yet) represented."""

@@ -134,3 +134,10 @@ def own_answer_line(meeting: Meeting, attendance: Attendance | None, language: s
     if attendance is not None and attendance.needs_confirmation:
         line = Html(line + t(language, "attendance.unconfirmed"))
     return line
+
+
+def asks_in_change_notice(meeting: Meeting, changed_fields: list[str]) -> bool:
+    """Whether a change of this meeting reaches members as one attendance message (notice and
+    question together, bot.services.attendance.changes) instead of a plain notice: for every
+    rsvp meeting, unless the change is that it starts asking (then the request follows)."""
+    return meeting.rsvp and "rsvp" not in changed_fields

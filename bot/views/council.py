@@ -10,7 +10,27 @@ from storage.queries.council import PaperDetails
 
 
 def meeting_title(meeting: Meeting) -> str:
-    return f"{meeting.organization.name}: {meeting.name}"
+    """Committee and title, the committee once: "Lenkungsgruppe Sozialstrategie: Sitzung der
+    Lenkungsgruppe Sozialstrategie" would name it twice, so a title that names its committee
+    stands alone."""
+    committee, name = meeting.organization.name, meeting.name
+    if _folded(committee) in _folded(name):
+        return name
+    return f"{committee}: {name}"
+
+
+def meeting_heading(meeting: Meeting, language: str) -> str:
+    """The title with the kind of meeting in brackets, unless the title already says it
+    ("Präsentation: Sozialplanung Nord", "Sitzung des Sozialausschusses")."""
+    title = meeting_title(meeting)
+    kind = t(language, f"meetings.kind.{meeting.kind.value}")
+    if _folded(kind) in _folded(title):
+        return title
+    return f"{title} ({kind})"
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def meeting_line(meeting: Meeting, language: str, tz: tzinfo, *, answer: str = "") -> str:
@@ -20,8 +40,7 @@ def meeting_line(meeting: Meeting, language: str, tz: tzinfo, *, answer: str = "
         "meetings.line",
         cancelled=t(language, "meetings.cancelled_prefix") if meeting.cancelled else "",
         when=format_when(meeting.start, language, tz),
-        title=meeting_title(meeting),
-        kind=t(language, f"meetings.kind.{meeting.kind.value}"),
+        title=meeting_heading(meeting, language),
         location=meeting.location or t(language, "meetings.no_location"),
         visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
         answer=answer,
@@ -35,12 +54,15 @@ def agenda_item_line(item: AgendaItem, language: str) -> str:
         number=item.number,
         name=item.name,
         non_public="" if item.public else t(language, "meetings.item_non_public"),
-        paper=f" ({item.paper.reference})" if item.paper else "",
+        paper=f" · 📄 {item.paper.reference}" if item.paper else "",
     )
 
 
-def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
-    """The meeting header, then one block per agenda item (so splitting keeps items whole)."""
+def meeting_blocks(
+    meeting: Meeting, language: str, tz: tzinfo, *, public_only: bool = False
+) -> list[str]:
+    """The meeting header, then one block per agenda item (so splitting keeps items whole);
+    `public_only` for someone who is not a member: the public items only."""
     end = ""
     if meeting.end is not None:
         same_day = meeting.end.astimezone(tz).date() == meeting.start.astimezone(tz).date()
@@ -57,13 +79,17 @@ def meeting_blocks(meeting: Meeting, language: str, tz: tzinfo) -> list[str]:
         location=meeting.location or t(language, "meetings.no_location"),
         visibility=t(language, "meetings.public" if meeting.public else "meetings.non_public"),
     )
-    if not meeting.agenda_items:
+    items = [item for item in meeting.agenda_items if item.public or not public_only]
+    if not items:
         return [header, t(language, "meetings.no_agenda")]
-    return [
+    blocks = [
         header,
         t(language, "meetings.agenda_header"),
-        *(agenda_item_line(item, language) for item in meeting.agenda_items),
+        *(agenda_item_line(item, language) for item in items),
     ]
+    if not all(item.public for item in items):
+        blocks.append(t(language, "meetings.non_public_legend"))
+    return blocks
 
 
 def consultation_line(
@@ -79,15 +105,30 @@ def consultation_line(
     else:
         when = "–"
     visibility = "meetings.public" if consultation.public else "meetings.non_public"
+    role = consultation.role or ""
+    # "Entscheidung, beschließend" would say it twice: the deciding step is named once.
+    deciding = consultation.authoritative and _folded(role) not in DECIDING_ROLES
     return t(
         language,
         "papers.consultation",
         organization=consultation.organization.name,
         when=when,
         visibility=t(language, visibility),
-        role=consultation.role or "–",
-        authoritative=t(language, "papers.authoritative") if consultation.authoritative else "",
+        role=role_name(role, language) or "–",
+        authoritative=t(language, "papers.authoritative") if deciding else "",
     )
+
+
+# The usual roles in a Beratungsfolge, by their German name (as imported), translated.
+ROLES = {"vorberatung": "prior", "entscheidung": "decision", "kenntnisnahme": "information"}
+DECIDING_ROLES = ("entscheidung", "beschluss", "beschlussfassung")
+
+
+def role_name(role: str, language: str) -> str:
+    """A consultation's role in the reader's language: the known German roles are
+    translated ("Entscheidung" → "decision"), anything else is shown as imported."""
+    known = ROLES.get(_folded(role))
+    return t(language, f"papers.role.{known}") if known else role
 
 
 def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
@@ -115,7 +156,16 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
     return blocks
 
 
-def search_hit(hit: Paper | AgendaItem, language: str, tz: tzinfo) -> str:
+def search_hit(hit: Paper | Meeting | AgendaItem, language: str, tz: tzinfo) -> str:
+    if isinstance(hit, Meeting):
+        return t(
+            language,
+            "search.meeting",
+            cancelled=t(language, "meetings.cancelled_prefix") if hit.cancelled else "",
+            title=meeting_title(hit),
+            when=format_when(hit.start, language, tz),
+            location=hit.location or t(language, "meetings.no_location"),
+        )
     if isinstance(hit, Paper):
         return t(
             language,

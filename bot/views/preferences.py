@@ -7,7 +7,7 @@ from datetime import time
 from babel.dates import format_time
 from babel.units import format_unit
 
-from bot.i18n import t
+from bot.i18n import Html, babel_locale, t
 from bot.values.reminders import LEAD_PRESETS, QUIET_PRESETS, leads_of, quiet_preset
 from storage.models import Person
 
@@ -18,7 +18,7 @@ KIND_CODES = {"papers": "pap", "meetings": "mtg", "reminders": "rem"}
 
 
 def clock(value: time, language: str) -> str:
-    return str(format_time(value, "short", locale=language))
+    return str(format_time(value, "short", locale=babel_locale(language)))
 
 
 def lead_label(lead: int, language: str) -> str:
@@ -31,9 +31,9 @@ def lead_label(lead: int, language: str) -> str:
             time=clock(time(minutes // 60, minutes % 60), language),
         )
     if lead % 60 == 0:
-        duration = format_unit(lead // 60, "duration-hour", locale=language)
+        duration = format_unit(lead // 60, "duration-hour", locale=babel_locale(language))
     else:
-        duration = format_unit(lead, "duration-minute", locale=language)
+        duration = format_unit(lead, "duration-minute", locale=babel_locale(language))
     return t(language, "preferences.lead_before", duration=duration)
 
 
@@ -51,16 +51,18 @@ def _state(on: bool, language: str) -> str:
 
 def main_screen(person: Person, language: str) -> Screen:
     leads = leads_of(person.reminder_minutes)
-    lead_text = ", ".join(lead_label(lead, language) for lead in leads) or t(
-        language, "preferences.no_leads"
-    )
+    # Reminders are on only with at least one lead time: never "on / no times chosen".
+    reminding = person.notify_reminders and bool(leads)
+    lead_text = ""
+    if reminding:
+        lead_text = "\n    " + ", ".join(lead_label(lead, language) for lead in leads)
     text = t(
         language,
         "preferences.main",
         papers=_state(person.notify_papers, language),
         meetings=_state(person.notify_meetings, language),
-        reminders=_state(person.notify_reminders, language),
-        leads=lead_text,
+        reminders=_state(reminding, language),
+        leads=Html(lead_text),
         quiet=quiet_label(person.quiet_start, person.quiet_end, language),
     )
     rows: list[list[Button]] = []

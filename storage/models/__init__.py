@@ -18,7 +18,7 @@ from storage.models.enums import (
     MeetingKind,
     OrganizationKind,
 )
-from storage.models.messaging import Announcement, Delivery
+from storage.models.messaging import Announcement, Delivery, Question
 from storage.models.people import AuditEntry, GroupChat, Invite, Membership, Person
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "OrganizationKind",
     "Paper",
     "Person",
+    "Question",
     "UTCDateTime",
     "utcnow",
 ]

@@ -61,3 +61,38 @@ class Delivery(Timestamps, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Question(Base):
+    """Rückfrage: a member's question to the administration, and the administration's answer.
+
+    `draft` while the bot asks the member whether to send a text they typed outside any
+    dialogue; `sent` once forwarded to the administrators; `answered` with the answer. While
+    an administrator is writing the answer ("Antworten"), `awaiting_admin_id` and
+    `awaiting_until` say who and until when: that administrator's next typed text is the answer.
+    Personal data of the member: /meine_daten shows it, /austreten erases it (cascade).
+    """
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20))  # draft | sent | answered
+    text: Mapped[str] = mapped_column(Text)  # Telegram HTML of the member's message
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)  # the member's message
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL")
+    )
+    answered_by_name: Mapped[str | None] = mapped_column(String(200))
+    awaiting_admin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    awaiting_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -177,3 +177,27 @@ async def asked_person_ids(
         return set()
     query = select(Delivery.person_id).where(Delivery.person_id.is_not(None), or_(*conditions))
     return {person_id for person_id in (await session.execute(query)).scalars() if person_id}
+
+
+# Event keys of the messages that carry a meeting's answer buttons (requests, reminders, and
+# the change notices that ask again); `{id}` is the meeting id.
+BUTTON_MESSAGE_KEYS = ("rsvp:{id}:", "rsvp-remind:{id}:", "rsvp-change:{id}:")
+
+
+async def button_messages(session: AsyncSession, *, meeting_id: int) -> list[Delivery]:
+    """The delivered messages of one meeting that carry answer buttons, oldest first (with
+    their Telegram message ids), so that a change can edit them."""
+    keys = [
+        Delivery.event_key.startswith(key.format(id=meeting_id), autoescape=True)
+        for key in BUTTON_MESSAGE_KEYS
+    ]
+    query = (
+        select(Delivery)
+        .where(
+            or_(*keys),
+            Delivery.telegram_message_id.is_not(None),
+            Delivery.person_id.is_not(None),
+        )
+        .order_by(Delivery.id)
+    )
+    return list((await session.execute(query)).scalars())

@@ -1,7 +1,7 @@
 """Queries about council data for the chat and the feeds: meetings with agendas, papers, search.
 
 Upcoming and past meetings (paged), the next session's agenda, a paper with its
-Beratungsfolge and files, and a search over papers and agenda items. Members may see every
+Beratungsfolge and files (the search is in storage/queries/search.py). Members may see every
 meeting; `public_only=True` is for the public calendar feed. Look-ups by the import file's
 keys are in storage/queries/council_keys.py.
 """
@@ -230,60 +230,8 @@ async def paper_details(session: AsyncSession, *, reference: str) -> PaperDetail
     return PaperDetails(paper=paper, meetings=meetings, agenda_items=agenda)
 
 
-# --- search -----------------------------------------------------------------------------
-
-
-def _folded(column: Any) -> Any:
-    """lower() that also folds Ä, Ö, Ü: SQLite's lower() only knows ASCII letters."""
-    for upper, lower in (("Ä", "ä"), ("Ö", "ö"), ("Ü", "ü")):
-        column = func.replace(column, upper, lower)
-    return func.lower(column)
-
-
-def _contains(columns: list[Any], word: str) -> ColumnElement[bool]:
-    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(*(_folded(column).like(pattern, escape="\\") for column in columns))
-
-
-async def search(
-    session: AsyncSession, *, text: str, limit: int = 10, offset: int = 0
-) -> Page[Paper | AgendaItem]:
-    """Papers (reference, title, proposal, summary) then agenda items (name) that contain
-    every word of `text`, case-insensitively. Papers newest first, then agenda items of
-    the latest meetings first; one page over both lists."""
-    words = text.split()
-    if not words:
-        return Page(items=[], total=0, offset=offset, limit=limit)
-    paper_columns = [Paper.reference, Paper.name, Paper.proposal, Paper.summary]
-    paper_filter = and_(*(_contains(paper_columns, word) for word in words))
-    item_filter = and_(*(_contains([AgendaItem.name], word) for word in words))
-    paper_total = (
-        await session.execute(select(func.count()).select_from(Paper).where(paper_filter))
-    ).scalar_one()
-    item_total = (
-        await session.execute(select(func.count()).select_from(AgendaItem).where(item_filter))
-    ).scalar_one()
-    items: list[Paper | AgendaItem] = []
-    if offset < paper_total:
-        query = (
-            select(Paper)
-            .where(paper_filter)
-            .order_by(Paper.date.desc().nulls_last(), Paper.reference.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        items += (await session.execute(query)).unique().scalars()
-    remaining = limit - len(items)
-    if remaining > 0 and item_total:
-        query_items = (
-            select(AgendaItem)
-            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-            .where(item_filter)
-            .options(joinedload(AgendaItem.meeting))
-            .order_by(Meeting.start.desc(), AgendaItem.position)
-            .limit(remaining)
-            .offset(max(0, offset - paper_total))
-        )
-        items += (await session.execute(query_items)).unique().scalars()
-    return Page(items=items, total=paper_total + item_total, offset=offset, limit=limit)
+async def all_meetings(session: AsyncSession, *, limit: int = 10, offset: int = 0) -> Page[Meeting]:
+    """Every meeting, past and upcoming, latest first (/termine alle)."""
+    return await _page(
+        session, [], [Meeting.start.desc(), Meeting.id.desc()], limit=limit, offset=offset
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, exists, select, update
+from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -288,14 +288,3 @@ async def finish_announcements(
         Announcement.id.in_(ids), Announcement.finished_at.is_(None)
     )
     return set((await session.execute(unfinished)).scalars())
-
-
-async def delete_forwarded_replies(session: AsyncSession, *, member_chat_id: int) -> int:
-    """Delete the Rückfragen a member sent that were forwarded to administrators (outbox rows
-    `reply:<member chat>:<message>`, addressed to the administrators): the member's words."""
-    result = await session.execute(
-        delete(Delivery)
-        .where(Delivery.event_key.like(f"reply:{member_chat_id}:%"))
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -125,7 +125,7 @@ async def test_committee_and_unknown_feeds(client: httpx.AsyncClient, sample: Sa
     response = await client.get("/calendar/sozialausschuss.ics")
     assert response.status_code == 200
     summaries = [event["SUMMARY"] for event in events_by_uid(response.content).values()]
-    assert summaries and all(s.startswith("Sozialausschuss: ") for s in summaries)
+    assert summaries and all("Sozialausschuss" in s for s in summaries)
     unknown = await client.get("/calendar/finanzausschuss.ics")
     faction = await client.get("/calendar/spd.ics")
     guessed = await client.get("/calendar/" + "A" * 43 + ".ics")

@@ -31,7 +31,7 @@ def test_values_are_escaped_unless_marked_as_html() -> None:
 def test_dates_are_formatted_for_the_locale_in_the_configured_zone() -> None:
     meeting = datetime(2021, 7, 5, 12, 0, tzinfo=UTC)
     assert format_when(meeting, "de", BERLIN) == "Montag, 5. Juli 2021, 14:00 Uhr"
-    assert format_when(meeting, "en", BERLIN) == "Monday, July 5, 2021, 2:00\u202fPM"
+    assert format_when(meeting, "en", BERLIN) == "Monday, 5 July 2021, 14:00"
     winter = datetime(2021, 12, 6, 13, 0, tzinfo=UTC)
     assert format_when(winter, "de", BERLIN) == "Montag, 6. Dezember 2021, 14:00 Uhr"
 
@@ -46,7 +46,7 @@ def test_telegram_language_codes_map_to_catalogs() -> None:
 def test_translated_text_nests_without_double_escaping() -> None:
     inner = t("de", "meetings.item_non_public")
     outer = t("de", "meetings.agenda_item", number="5", name="A & B", non_public=inner, paper="")
-    assert outer == "<b>TOP 5</b> A &amp; B 🔒 <i>(nicht öffentlich)</i>"
+    assert outer == "<b>TOP 5</b> A &amp; B 🔒"
 
 
 def test_plural_forms_follow_the_count() -> None:

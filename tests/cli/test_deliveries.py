@@ -71,8 +71,7 @@ async def test_deliveries_lists_pending_failed_and_unreachable(
     assert lines[1] == "Pending: 1"
     # 12:00 UTC is 14:00 in Berlin in July
     assert lines[2] == (
-        f"  #1 broadcast to {anna.name} (chat {anna.chat_id}): "
-        "2 attempts, next 7/5/26, 2:00\u202fPM"
+        f"  #1 broadcast to {anna.name} (chat {anna.chat_id}): 2 attempts, next 05/07/2026, 14:00"
     )
     assert lines[3:] == [
         "Failed: 1",

@@ -15,7 +15,8 @@ from bot import broadcast_progress
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
 from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper, Person
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
 
@@ -312,7 +313,7 @@ async def test_new_links_for_those_a_broadcast_did_not_reach(
     await martin.send("/rundschreiben")
     await martin.send("Bitte lesen")
     await martin.press("Ohne Anhang")
-    await martin.press("🗣 Fraktionssprecher/innen")
+    await martin.press("🗣 Sprecherinnen und Sprecher der Fraktionen")
     bernd.block()
     await martin.press("Jetzt senden")
     report = await martin.wait_for(

@@ -264,19 +264,38 @@ async def test_moving_and_cancelling_notify_the_right_members(
             notifier=attendance_notifier(SETTINGS),
         )
 
-    def moved(message: ChatMessage) -> bool:
-        return "Termin verschoben" in (message.text or "")
+    def changed(message: ChatMessage) -> bool:
+        return (message.text or "").startswith("✏️ Termin geändert")
 
-    await users[ANNA].wait_for(moved)
-    await users[BERND].wait_for(moved)
-    note = await users[ADMIN].wait_for(lambda m: "Verschoben:" in (m.text or ""))
-    assert "2 Mitglieder mit Zusage oder Vielleicht wurden" in (note.text or "")
-    await users[ANNA].press("Zusage")  # on the new request: confirmed
+    # One message per member and change: the notice with old → new, and the question again.
+    for telegram_id in (ANNA, BERND, JUERGEN, SABINE, ADMIN):
+        await users[telegram_id].wait_for(changed)
+    for telegram_id in (ANNA, BERND, JUERGEN, SABINE):
+        news = [m for m in users[telegram_id].messages if not is_request(m)]
+        assert len(news) == 1, users[telegram_id].describe()
+    [anna_notice] = [m for m in users[ANNA].messages if changed(m)]
+    assert "🕑 Beginn: " in (anna_notice.text or "") and " → " in (anna_notice.text or "")
+    assert "Ihre Antwort: ✅ Zusage – bitte bestätigen" in (anna_notice.text or "")
+    assert anna_notice.find_button("✅ Zusage") is not None
+    [juergen_notice] = [m for m in users[JUERGEN].messages if changed(m)]
+    assert "Nehmen Sie teil?" not in (juergen_notice.text or "")  # "no" stays as it was
+    assert [len(row) for row in juergen_notice.buttons] == [1]  # only the meeting button
+    # The earlier request was edited to the new time.
+    async with sessions() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        new_when = meeting.start
+    [old_request] = [m for m in users[ANNA].messages if is_request(m)]
+    await users[ANNA].wait_for(lambda m: m is old_request and m.edited)
+    assert "bitte bestätigen" in (old_request.text or "")
+    note = await users[ADMIN].wait_for(changed)
+    assert "2 Mitglieder mit Zusage, Vielleicht oder Vertretung wurden" in (note.text or "")
+    await users[ANNA].press("Zusage")  # on the new message: confirmed
     replies = await users[ADMIN].press("Teilnahme ansehen")
     overview = replies[-1].text or ""
     assert "• Bernd Probe (CDU-Fraktion) ⏳ unbestätigt" in overview
     assert "• Anna Beispiel (SPD-Fraktion)\n" in overview
-    assert "Verschoben:" in (note.text or "")  # the note itself stays
+    assert new_when is not None
 
     async with sessions.begin() as session:
         await cancel_meeting(
@@ -289,13 +308,12 @@ async def test_moving_and_cancelling_notify_the_right_members(
         )
     for telegram_id in (ANNA, BERND, JUERGEN):
         await users[telegram_id].wait_for(lambda m: "ist damit hinfällig" in (m.text or ""))
-    told = {row.chat_id for row in await deliveries(sessions, "rsvp-cancelled:")}
-    assert told == {ANNA, BERND, JUERGEN}
-    assert {row.chat_id for row in await deliveries(sessions, f"rsvp:{meeting_id}:1")} == {
-        ANNA,
-        BERND,
-    }
-    assert not any(moved(m) for m in users[JUERGEN].messages + users[SABINE].messages)
+    told = {row.chat_id for row in await deliveries(sessions, f"rsvp-change:{meeting_id}:2:")}
+    assert {ANNA, BERND, JUERGEN} <= told
+    # The old request now says "abgesagt" and has no buttons any more.
+    await users[ANNA].wait_for(
+        lambda m: m is old_request and "Abgesagt" in (m.text or "") and not m.buttons
+    )
 
 
 async def test_reminders_reach_exactly_those_who_have_not_answered(
@@ -344,7 +362,7 @@ async def test_termine_shows_ones_own_answer_and_members_cannot_see_the_overview
     await anna.press("Vielleicht")
     replies = await anna.send("/termine")
     text = replies[0].text or ""
-    assert "Präsentation: Sozialplanung Nord GmbH (Präsentation)" in text
+    assert "Präsentation: Sozialplanung Nord GmbH\n" in text
     assert "🙋 Ihre Antwort: ❔ Vielleicht" in text
     assert "🙋 Ihre Antwort: noch keine" in text  # the other rsvp meeting
 

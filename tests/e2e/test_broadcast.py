@@ -53,14 +53,16 @@ async def test_a_broadcast_reaches_its_audience_and_the_sender_sees_the_report(
     assert ask.text.startswith("📢 Neues Rundschreiben")
     await martin.send(TEXT)
     await martin.press("Ohne Anhang")
-    replies = await martin.press("🗣 Fraktionssprecher/innen")
+    replies = await martin.press("🗣 Sprecherinnen und Sprecher der Fraktionen")
     intro, preview, confirm = replies
     assert intro.text.startswith("👇 Vorschau")
     assert preview.text == (
         f"📢 Vorab-Information von Dr. Martin Muster\n\n{TEXT}\n\n"
         "Rückfragen? Antworten Sie einfach auf diese Nachricht."
     )
-    assert confirm.text.startswith("An die Fraktionssprecherinnen und -sprecher: 3 Empfänger.")
+    assert confirm.text.startswith(
+        "An die Sprecherinnen und Sprecher der Fraktionen: 3 Empfängerinnen und Empfänger."
+    )
     assert f"erhalten es nicht: {UNLINKED_SPEAKERS}" in confirm.text
 
     bernd.block()

@@ -44,9 +44,17 @@ async def test_personal_link_works_until_rotated_or_membership_ends(
     replies = await anna.send("/kalender")
     assert "bereits geschickt" in replies[0].text
 
-    replies = await anna.send("/kalender_neu")
-    assert "funktioniert ab sofort nicht mehr" in replies[0].text
-    second_path = FEED.search(replies[1].text).group(1)  # type: ignore[union-attr]
+    # /kalender_neu asks first; "no" keeps the link.
+    [ask] = await anna.send("/kalender_neu")
+    assert ask.text.startswith("Einen neuen persönlichen Kalender-Link erstellen?")
+    [kept] = await anna.press("✖️ Nein, behalten")
+    assert kept.text == "Gut, Ihr bisheriger Kalender-Link bleibt gültig."
+    assert (await _get(box.bot.http_url, first_path)).status_code == 200
+    await anna.send("/kalender_neu")
+    replies = await anna.press("🔄 Ja, neuer Link")
+    rotated = [r.text for r in replies]
+    assert any("funktioniert ab sofort nicht mehr" in text for text in rotated)
+    second_path = next(FEED.search(text).group(1) for text in rotated if FEED.search(text))
     assert second_path != first_path
     assert (await _get(box.bot.http_url, first_path)).status_code == 404
     assert (await _get(box.bot.http_url, second_path)).status_code == 200
@@ -67,7 +75,7 @@ async def test_calendar_button_sends_one_event(api: LocalBotApi, start_bot: Star
     document = replies[-1].document
     assert document is not None and document.filename.endswith(".ics")
     event = next(iter(icalendar.Calendar.from_ical(document.data).walk("VEVENT")))
-    assert str(event["SUMMARY"]) == "Sozialausschuss: Sitzung des Sozialausschusses"
+    assert str(event["SUMMARY"]) == "Sitzung des Sozialausschusses"
     assert event.decoded("DTSTART").astimezone(tz=None).utcoffset() is not None
     assert "TOP 3" in str(event["DESCRIPTION"])
 

@@ -111,14 +111,14 @@ async def test_admin_creates_a_meeting_and_bad_input_is_explained_at_each_step(
     await admin.press("Nein (üblich)")
     preview = admin.last.text
     assert preview.startswith("Vorschau – so sehen es die Mitglieder:")
-    assert "Sozialausschuss: Sitzung des Sozialausschusses" in preview
+    assert "Sitzung des Sozialausschusses" in preview
     assert "Montag, 7. Juli 2031, 14:00 Uhr bis " in preview and "17:00" in preview
     assert "Landratsamt Konstanz, Großer Sitzungssaal" in preview and "öffentlich" in preview
     assert "Ohne Zu- und Absagen." in preview
     assert await meetings(sessions) == []  # nothing before the confirmation
 
     replies = await admin.press("✅ Anlegen")
-    created = said(replies, "✅ Angelegt: Sozialausschuss: Sitzung des Sozialausschusses")
+    created = said(replies, "✅ Angelegt: Sitzung des Sozialausschusses")
     assert "sozialausschuss-2031-07-07-1" in (created.text or "")
     [stored] = await meetings(sessions)
     assert stored.key == "sozialausschuss-2031-07-07-1"
@@ -190,7 +190,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     assert "Bisher: Montag, 7. Juli 2031, 14:00 Uhr" in preview
     assert (await meetings(sessions))[0].start == JULY_7_2031_14H  # nothing before confirming
     replies = await admin.press("✅ Verschieben")
-    said(replies, "✅ Verschoben: Sozialausschuss: Sitzung des Sozialausschusses")
+    said(replies, "✅ Verschoben: Sitzung des Sozialausschusses")
     moved = (await meetings(sessions))[0]
     july_14_10h = datetime(2031, 7, 14, 8, 0, tzinfo=UTC)
     assert (moved.start, moved.end) == (july_14_10h, july_14_10h + timedelta(hours=3))
@@ -204,7 +204,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     replies = await admin.press("Sitzung des Sozialausschusses")
     assert "Wirklich absagen?" in (said(replies, "Absagen").text or "")
     replies = await admin.press("✅ Ja, absagen")
-    said(replies, "✅ Abgesagt: Sozialausschuss: Sitzung des Sozialausschusses")
+    said(replies, "✅ Abgesagt: Sitzung des Sozialausschusses")
     cancelled = (await meetings(sessions))[0]
     assert cancelled.cancelled and cancelled.sequence == 2
     assert await audit_actions(sessions) == ["move_meeting", "cancel_meeting"]

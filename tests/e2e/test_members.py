@@ -54,30 +54,30 @@ async def test_promotion_demotion_and_the_last_admin(
     await admin.press("Anna Beispiel · SPD-Fraktion")
     await admin.press("Zum Admin machen")
     # A confirmation that names the person and her faction, with unmistakable buttons.
-    assert admin.last.text.startswith("Anna Beispiel (SPD-Fraktion) Adminrechte geben?")
+    assert admin.last.text.startswith("Anna Beispiel (SPD-Fraktion) Administrationsrechte geben?")
     assert [row[0].text for row in admin.last.buttons] == [
-        "✅ Ja, Adminrechte geben",
+        "✅ Ja, Administrationsrechte geben",
         "↩️ Nein, zurück",
     ]
-    await admin.press("Ja, Adminrechte geben")
-    note = await member.wait_for(lambda m: "jetzt Administrator" in m.text)
+    await admin.press("Ja, Administrationsrechte geben")
+    note = await member.wait_for(lambda m: "jetzt Administrationsrechte" in m.text)
     assert "zusätzlichen Befehle" in note.text
     scope = {"type": "chat", "chat_id": 501}
     assert "mitglieder" in [c["command"] for c in api.commands(scope)]
 
-    await admin.press("Adminrechte entziehen")
+    await admin.press("Administrationsrechte entziehen")
     assert any(
-        "Anna Beispiel (SPD-Fraktion) die Adminrechte entziehen?" in (m.text or "")
+        "Anna Beispiel (SPD-Fraktion) die Administrationsrechte entziehen?" in (m.text or "")
         for m in admin.messages
     )
-    await admin.press("Ja, Adminrechte entziehen")
-    await member.wait_for(lambda m: "Administratorrechte wurden zurückgenommen" in m.text)
+    await admin.press("Ja, Administrationsrechte entziehen")
+    await member.wait_for(lambda m: "Administrationsrechte wurden zurückgenommen" in m.text)
     assert "mitglieder" not in [c["command"] for c in api.commands(scope)]
 
     await admin.press("« Zurück zur Liste")
     await admin.press("Bernd Verwaltung")
-    await admin.press("Adminrechte entziehen")
-    await admin.press("Ja, Adminrechte entziehen")
+    await admin.press("Administrationsrechte entziehen")
+    await admin.press("Ja, Administrationsrechte entziehen")
     assert "mindestens eine Administratorin" in admin.callback_answers[-1].text
     async with sessions() as session:
         assert (await session.get(Person, anna.id)).is_admin is False  # type: ignore[union-attr]

@@ -108,7 +108,7 @@ async def test_an_import_tells_every_member_once_in_one_message(
     await api.settle()
 
     [message] = received(api, ANNA)  # four notices, one message
-    assert "🔀 Termin verlegt\nSozialausschuss: Sitzung des Sozialausschusses" in message.text
+    assert "✏️ Termin geändert\nSitzung des Sozialausschusses" in message.text
     assert "Beginn: Montag, 22. März 2027, 14:00 Uhr → Dienstag, 23. März 2027, 15:00 Uhr" in (
         message.text
     )
@@ -122,7 +122,7 @@ async def test_an_import_tells_every_member_once_in_one_message(
     assert report.notified == 4 * 4 + 1 + 3  # four members, Jürgen (paper only), the group
 
     [english] = received(api, BERND)
-    assert "🔀 Date moved" in english.text and "New proposal 2027/020" in english.text
+    assert "✏️ Meeting changed" in english.text and "New proposal 2027/020" in english.text
     assert english.disable_notification is True  # quiet hours: silent, not delayed
 
     [only_paper] = received(api, JUERGEN)
@@ -130,14 +130,14 @@ async def test_an_import_tells_every_member_once_in_one_message(
     assert len(received(api, MARTIN)) == 1 and len(received(api, CARLA)) == 1
 
     [public] = group.messages[before_in_group:]
-    assert "Termin verlegt" in public.text and "Neue Vorlage 2027/020" in public.text
+    assert "Termin geändert" in public.text and "Neue Vorlage 2027/020" in public.text
     assert "Nachbesprechung" not in public.text  # a non-public meeting
     assert public.buttons == []
 
     replies = await anna.press("Termin 23.03.27")
-    assert "Sozialausschuss: Sitzung des Sozialausschusses" in replies[0].text
+    assert "Sitzung des Sozialausschusses" in replies[0].text
     replies = await anna.press("Vorlage 2027/020")
-    assert "Drucksache 2027/020" in replies[0].text
+    assert "Vorlage 2027/020" in replies[0].text
 
     again = await import_yaml(
         sessions,
@@ -218,11 +218,11 @@ async def test_a_meeting_moved_in_the_chat_is_announced(
     await martin.press("Gleiche Dauer wie bisher")
     await martin.press("Ort beibehalten")
     await martin.press("✅ Verschieben")
-    notice = await anna.wait_for(lambda message: "Termin verlegt" in message.text)
+    notice = await anna.wait_for(lambda message: "Termin geändert" in message.text)
     assert "Beginn: Montag, 22. März 2027, 14:00 Uhr → Dienstag, 23. März 2027, 15:00 Uhr" in (
         notice.text
     )
     assert notice.buttons[0][0].data.startswith("mtg:show:")
-    await carla.wait_for(lambda message: "Termin verlegt" in message.text)  # the other admin
+    await carla.wait_for(lambda message: "Termin geändert" in message.text)  # the other admin
     await api.settle()
-    assert not any("Termin verlegt" in message.text for message in martin.messages)
+    assert not any("Termin geändert" in message.text for message in martin.messages)

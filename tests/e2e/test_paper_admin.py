@@ -83,11 +83,11 @@ async def test_admin_publishes_a_paper_and_attaches_its_pdf(
     await start_bot()
     admin = api.user(500, "Bernd")
     await admin.send("/vorlage_neu")
-    assert admin.last.text.startswith("Welche Drucksachen-Nummer hat die Vorlage?")
+    assert admin.last.text.startswith("Welche Drucksachen-Nr. hat die Vorlage?")
     replies = await admin.send("2021 144")
-    assert replies[-1].text.startswith("„2021 144“ ist keine Drucksachen-Nummer.")
+    assert replies[-1].text.startswith("„2021 144“ ist keine gültige Drucksachen-Nr.")
     await admin.send("2021/144")
-    assert admin.last.text == "Titel der Drucksache 2021/144?"
+    assert admin.last.text == "Titel der Vorlage 2021/144?"
     await admin.send(
         "Entwicklung einer Sozialstrategie für den Landkreis Konstanz; <Lenkungsgruppe>"
     )
@@ -106,12 +106,12 @@ async def test_admin_publishes_a_paper_and_attaches_its_pdf(
     await admin.send(PROPOSAL)
     preview = admin.last.text
     assert preview.startswith("Vorschau – so sehen es die Mitglieder:")
-    assert "Drucksache 2021/144" in preview and "<Lenkungsgruppe>" in preview
+    assert "Vorlage 2021/144" in preview and "<Lenkungsgruppe>" in preview
     assert "Dezernat für Soziales und Gesundheit" in preview
     assert PROPOSAL in preview and preview.endswith("Veröffentlichen?")
     assert await papers(sessions) == []
     replies = await admin.press("✅ Veröffentlichen")
-    published = said(replies, "✅ Die Drucksache 2021/144 ist veröffentlicht.")
+    published = said(replies, "✅ Die Vorlage 2021/144 ist veröffentlicht.")
     assert "PDF- oder Word-Dokument" in (published.text or "")
 
     replies = await admin.send_document("notizen.txt", b"hello", mime_type="text/plain")
@@ -121,9 +121,9 @@ async def test_admin_publishes_a_paper_and_attaches_its_pdf(
     replies = await admin.send("Hier ist es")
     said(replies, "Bitte senden Sie das Dokument als Datei")
     replies = await admin.send_document("Vorlage 2021-144.pdf", PDF, mime_type="application/pdf")
-    said(replies, "📎 „Vorlage 2021-144.pdf“ ist an die Drucksache 2021/144 angehängt.")
+    said(replies, "📎 „Vorlage 2021-144.pdf“ ist an die Vorlage 2021/144 angehängt.")
     replies = await admin.send("/fertig")
-    said(replies, "Fertig. Die Drucksache 2021/144 ist veröffentlicht, Anlagen: 1.")
+    said(replies, "Fertig. Die Vorlage 2021/144 ist veröffentlicht, Anlagen: 1.")
 
     [paper] = await papers(sessions)
     assert (
@@ -141,9 +141,9 @@ async def test_admin_publishes_a_paper_and_attaches_its_pdf(
     assert stored.content == PDF and stored.size == len(PDF)
     assert stored.sha256 == hashlib.sha256(PDF).hexdigest()
     assert await audit_details(sessions) == [
-        "publish_paper: published the paper 2021/144 (Entwicklung einer "
+        "publish_paper: published the proposal 2021/144 (Entwicklung einer "
         "Sozialstrategie für den Landkreis Konstanz; <Lenkungsgruppe>)",
-        "attach_file: attached “Vorlage 2021-144.pdf” to the paper 2021/144",
+        "attach_file: attached “Vorlage 2021-144.pdf” to the proposal 2021/144",
     ]
 
 
@@ -161,7 +161,7 @@ async def test_a_reference_in_use_is_refused_and_aborting_stores_nothing(
     admin = api.user(500, "Bernd")
     await admin.send("/vorlage_neu")
     replies = await admin.send("2021/144")
-    assert replies[-1].text == "Die Drucksache 2021/144 gibt es schon."
+    assert replies[-1].text == "Die Vorlage 2021/144 gibt es schon."
     await admin.send("2021/145")
     await admin.send("Bericht")
     await admin.press("Informationsvorlage")
@@ -179,16 +179,16 @@ async def test_a_reference_in_use_is_refused_and_aborting_stores_nothing(
 
     # Attaching to an existing paper; a stale dialogue does not take the file.
     await admin.send("/vorlage_anlage 2021/999")
-    assert admin.last.text == "Die Drucksache „2021/999“ gibt es nicht."
+    assert admin.last.text == "Eine Vorlage mit der Drucksachen-Nr. „2021/999“ gibt es nicht."
     await admin.send("/vorlage_anlage 2021/144")
     assert admin.last.text.startswith("Senden Sie jetzt das PDF- oder Word-Dokument")
     word = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
     replies = await admin.send_document("Antrag.doc", word)
-    said(replies, "📎 „Antrag.doc“ ist an die Drucksache 2021/144 angehängt")
+    said(replies, "📎 „Antrag.doc“ ist an die Vorlage 2021/144 angehängt")
     replies = await admin.send_document("Antrag.doc", word)
-    said(replies, "„Antrag.doc“ ist an die Drucksache 2021/144 schon angehängt.")
+    said(replies, "„Antrag.doc“ ist an die Vorlage 2021/144 schon angehängt.")
     replies = await admin.send("/abbrechen")
-    said(replies, "Fertig. Die Drucksache 2021/144 ist veröffentlicht, Anlagen: 1.")
+    said(replies, "Fertig. Die Vorlage 2021/144 ist veröffentlicht, Anlagen: 1.")
     [stored] = await files(sessions)
     assert (stored.file_name, stored.mime_type, stored.content) == (
         "Antrag.doc", "application/msword", word,
@@ -210,7 +210,7 @@ async def test_a_dialogue_left_open_does_not_take_input_meant_for_a_newer_one(
     await admin.press("Lenkungsgruppe Sozialstrategie")  # the meeting dialogue waits for a title
     await admin.send("/vorlage_neu")
     await admin.send("2021/150")
-    assert admin.last.text == "Titel der Drucksache 2021/150?"
+    assert admin.last.text == "Titel der Vorlage 2021/150?"
     replies = await admin.send("/abbrechen")
     assert replies[-1].text == "Abgebrochen. Es wurde nichts gespeichert."
     # The meeting dialogue's old ✖️ button tells that it ended.

@@ -115,7 +115,7 @@ async def test_created_meetings_get_readable_unique_keys_and_a_report(
         ("meeting", "sozialausschuss-2021-07-05-1", "Sitzung des Sozialausschusses")
     ]
     assert (await audit_details(sessions))[0] == (
-        "create_meeting: created the date “Sitzung des Sozialausschusses” (7/5/21, 2:00\u202fPM)"
+        "create_meeting: created the date “Sitzung des Sozialausschusses” (05/07/2021, 14:00)"
     )
 
 
@@ -187,8 +187,8 @@ async def test_moving_raises_the_sequence_and_reports_old_and_new_values(
         assert stored.location == "Landratsamt Konstanz"
     assert (await audit_details(sessions))[-1] == (
         "move_meeting: moved the date “Sitzung des Sozialausschusses”: "
-        "start 7/5/21, 2:00\u202fPM → 7/12/21, 2:00\u202fPM; "
-        "end 7/5/21, 5:00\u202fPM → 7/12/21, 4:00\u202fPM"
+        "start 05/07/2021, 14:00 → 12/07/2021, 14:00; "
+        "end 05/07/2021, 17:00 → 12/07/2021, 16:00"
     )
     async with sessions.begin() as session:
         with pytest.raises(UserError) as error:
@@ -298,9 +298,9 @@ async def test_publishing_a_paper_and_refusing_its_reference_twice(
         assert paper.date == date(2021, 6, 2)
     with pytest.raises(UserError) as error:
         await publish(sessions, people["admin"], reference=" 2021/144 ")
-    assert error.value.render("de") == "Die Drucksache 2021/144 gibt es schon."
+    assert error.value.render("de") == "Die Vorlage 2021/144 gibt es schon."
     for overrides, expected in [
-        ({"reference": "2021 144"}, "„2021 144“ ist keine Drucksachen-Nummer."),
+        ({"reference": "2021 144"}, "„2021 144“ ist keine gültige Drucksachen-Nr."),
         ({"reference": "2021/145", "originator_key": "spd"}, "Den Verwaltungsbereich „spd“"),
         ({"reference": "2021/145", "name": ""}, "Bitte geben Sie einen Titel ein."),
     ]:
@@ -309,7 +309,7 @@ async def test_publishing_a_paper_and_refusing_its_reference_twice(
         assert error.value.render("de").startswith(expected)
     assert await count(sessions, Paper) == 1
     assert (await audit_details(sessions)) == [
-        "publish_paper: published the paper 2021/144 "
+        "publish_paper: published the proposal 2021/144 "
         "(Entwicklung einer Sozialstrategie; Bildung einer Lenkungsgruppe)"
     ]
 
@@ -351,7 +351,7 @@ async def test_documents_are_stored_with_size_and_hash(
         assert files[0].content == PDF
     assert (word.item.id, nameless.item.id) == (files[1].id, files[2].id)
     assert (await audit_details(sessions))[1] == (
-        "attach_file: attached “2021-144 Vorlage.pdf” to the paper 2021/144"
+        "attach_file: attached “2021-144 Vorlage.pdf” to the proposal 2021/144"
     )
 
 
@@ -364,7 +364,7 @@ async def test_documents_are_stored_with_size_and_hash(
         ({"content": b"<html>not a pdf</html>"}, "„2021-144 Vorlage.pdf“ ist kein gültiges PDF"),
         ({"content": b""}, "„2021-144 Vorlage.pdf“ ist leer."),
         ({"content": PDF + b"x" * (20 * 1024 * 1024)}, "„2021-144 Vorlage.pdf“ ist größer als 20"),
-        ({"content": PDF}, "„2021-144 Vorlage.pdf“ ist an die Drucksache 2021/144 schon"),
+        ({"content": PDF}, "„2021-144 Vorlage.pdf“ ist an die Vorlage 2021/144 schon"),
     ],
 )
 async def test_other_files_broken_files_and_huge_files_are_refused(

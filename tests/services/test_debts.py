@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import members as member_service
 from bot.services.broadcast import AudienceChoice, create_broadcast
-from bot.services.broadcast_replies import forward_reply
 from bot.services.privacy import leave_and_erase
+from bot.services.questions import ask_about_message
 from storage.models import Delivery, Person
 from tests.notice_samples import ANNA, CARLA, NOW, content, prepare, run, settings
 
@@ -83,7 +83,7 @@ async def test_leaving_deletes_the_forwarded_rueckfragen_and_tells_the_admins_by
         delivery.telegram_message_id = 77
     anna = await _person(sessions, ANNA)
     async with sessions.begin() as session:
-        await forward_reply(
+        sent_question = await ask_about_message(
             session,
             member=anna,
             chat_id=ANNA,
@@ -93,7 +93,9 @@ async def test_leaving_deletes_the_forwarded_rueckfragen_and_tells_the_admins_by
             settings=settings(),
             now=NOW,
         )
-    assert len(await _deliveries(sessions, CARLA, "reply:")) == 1
+    assert sent_question is not None
+    [forwarded] = await _deliveries(sessions, CARLA, "question:")
+    assert "Meine vertrauliche Rückfrage" in forwarded.payload["text"]
     async with sessions.begin() as session:
         person = await session.get(Person, anna.id)
         assert person is not None
@@ -102,7 +104,7 @@ async def test_leaving_deletes_the_forwarded_rueckfragen_and_tells_the_admins_by
             session, name=name, person_id=anna.id, group_key="lenkungsgruppe", now=NOW, default="de"
         )
     assert told == 1
-    assert await _deliveries(sessions, CARLA, "reply:") == []  # her words are gone
+    assert await _deliveries(sessions, CARLA, "question:") == []  # her words are gone
     [note] = await _deliveries(sessions, CARLA, "left:")
     assert "Anna Beispiel ist aus der Lenkungsgruppe ausgetreten" in note.payload["text"]
 

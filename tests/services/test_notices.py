@@ -85,13 +85,13 @@ async def test_each_member_gets_what_they_asked_for_in_their_language(sessions: 
 
     anna = {row.kind: row.payload for row in rows[ANNA]}
     bernd = {row.kind: row.payload for row in rows[BERND]}
-    assert anna["meeting_changed"]["text"].startswith("🔀 <b>Termin verlegt</b>")
+    assert anna["meeting_changed"]["text"].startswith("✏️ <b>Termin geändert</b>")
     assert (
         "🕑 Beginn: <s>Montag, 4. März 2030, 14:00 Uhr</s> → "
         "<b>Dienstag, 5. März 2030, 15:00 Uhr</b>" in anna["meeting_changed"]["text"]
     )
-    assert bernd["meeting_changed"]["text"].startswith("🔀 <b>Date moved</b>")
-    assert "Tuesday, March 5, 2030" in bernd["meeting_changed"]["text"]
+    assert bernd["meeting_changed"]["text"].startswith("✏️ <b>Meeting changed</b>")
+    assert "Tuesday, 5 March 2030, 15:00" in bernd["meeting_changed"]["text"]
     assert anna["paper_new"]["text"].startswith("📄 <b>Neue Vorlage 2030/002</b>\nInterne Vorlage")
     [[paper_button]] = anna["paper_new"]["buttons"]
     assert paper_button["text"] == "📄 Vorlage 2030/002"

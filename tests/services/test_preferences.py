@@ -53,9 +53,7 @@ async def test_choices_are_stored_and_shown(sessions: Sessions) -> None:
     assert (stored.quiet_start, stored.quiet_end) == (time(21, 0), time(8, 0))
 
     text, rows = main_screen(stored, "en")
-    assert (
-        "📄 New proposals: off" in text and "the day before at 6:00\u202fPM, 1 hour before" in text
-    )
+    assert "📄 New proposals: off" in text and "the day before at 18:00, 1 hour before" in text
     assert rows[0] == [("🔔 Switch proposals on", "set:pap:1")]
     _, rows = leads_screen(stored, "de")
     assert [row[0] for row in rows[:4]] == [

@@ -46,8 +46,8 @@ async def test_the_evening_before_and_two_hours_before_each_once(sessions: Sessi
     assert [row.event_key for row in sent[ANNA]] == [f"reminder:{sa}:0:{DAY_BEFORE_EVENING}"]
     anna, bernd = sent[ANNA][0].payload, sent[BERND][0].payload
     assert anna["text"].startswith("⏰ <b>Erinnerung: morgen, 14:00 Uhr</b>")
-    assert "Sozialausschuss: Sitzung des Sozialausschusses (Sitzung)" in anna["text"]
-    assert bernd["text"].startswith("⏰ <b>Reminder: tomorrow, 2:00\u202fPM</b>")
+    assert "Sitzung des Sozialausschusses\n" in anna["text"]
+    assert bernd["text"].startswith("⏰ <b>Reminder: tomorrow, 14:00</b>")
     assert anna["buttons"][0][0]["callback_data"] == f"mtg:show:{sa}"
 
     assert await remind(sessions, TWO_HOURS) == 3

@@ -11,16 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.importer import import_yaml
-from storage.models import AgendaItem, File, MeetingKind, Paper
+from storage.models import AgendaItem, File, Meeting, MeetingKind, Paper
 from storage.queries.council import (
     meeting_by_key,
     paper_by_reference,
     paper_details,
     past_meetings,
-    search,
     session_agenda,
     upcoming_meetings,
 )
+from storage.queries.search import search
 from tests.import_samples import BERLIN, GROUP
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)  # 13:00 in Konstanz
@@ -206,6 +206,8 @@ async def test_a_paper_with_beratungsfolge_files_and_agenda(
     [
         ("änderung", ["2027/013", "2027/012"]),  # summary and title; newest first
         ("ÄNDERUNG hauptsatzung", ["2027/012"]),  # every word, any case, umlauts too
+        ("aenderung HAUPTSATZUNG", ["2027/012"]),  # ae for ä
+        ("haupt\u00adsatzung", ["2027/012"]),  # a soft hyphen in the search is ignored
         ("2027/013", ["2027/013"]),
         ("100%", ["2027/012"]),  # % and _ are searched for literally
         ("_neu_", ["2027/012"]),
@@ -222,7 +224,11 @@ async def test_search_papers_and_agenda_items(
 ) -> None:
     page = await search(session, text=text)
     found = [
-        f"agenda:{hit.meeting.key}:{hit.number}" if isinstance(hit, AgendaItem) else hit.reference
+        f"agenda:{hit.meeting.key}:{hit.number}"
+        if isinstance(hit, AgendaItem)
+        else f"meeting:{hit.key}"
+        if isinstance(hit, Meeting)
+        else hit.reference
         for hit in page.items
     ]
     assert found == expected
@@ -238,4 +244,4 @@ async def test_search_pages_run_from_papers_into_agenda_items(
     assert first.total == everything.total == second.total > 4
     assert [type(hit) for hit in first.items] == [Paper, Paper]
     assert second.items == everything.items[2:4]
-    assert isinstance(second.items[0], AgendaItem)
+    assert isinstance(second.items[0], Meeting | AgendaItem)

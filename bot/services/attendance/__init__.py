@@ -41,6 +41,7 @@ from bot.services.attendance.changes import (
 )
 from bot.services.attendance.requests import (
     OVERVIEW_BUTTON,
+    ask_member,
     ask_open_meetings,
     request_key,
     send_requests,
@@ -53,6 +54,7 @@ __all__ = [
     "AnswerRefused",
     "Answered",
     "answerable_meeting",
+    "ask_member",
     "ask_open_meetings",
     "attendance_notifier",
     "clean_deputy_name",

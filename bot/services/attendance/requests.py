@@ -99,6 +99,39 @@ async def send_requests(
     return await enqueue_many(session, notices)
 
 
+async def ask_member(
+    session: AsyncSession,
+    *,
+    person: Person,
+    now: datetime,
+    settings: Settings,
+    not_before: datetime | None = None,
+) -> int:
+    """A member who joined (accepted an invitation, or was linked or admitted by an import)
+    gets the open requests of every upcoming rsvp meeting they have not answered, at once.
+    Returns how many requests were written."""
+    if person.telegram_user_id is None or person.erased_at is not None:
+        return 0
+    written = 0
+    for meeting in await rsvp_meetings(session, now=now, past=False, limit=OPEN_MEETINGS_LIMIT):
+        if not is_open(meeting, now):
+            continue
+        answered = await answers_for_meeting(session, meeting_id=meeting.id)
+        if person.id in answered:
+            continue
+        notice = request_notice(
+            meeting,
+            person,
+            None,
+            event_key=request_key(meeting),
+            kind="request",
+            now=now,
+            settings=settings,
+        )
+        written += await enqueue_many(session, [notice], not_before=not_before)
+    return written
+
+
 async def admin_notes(
     session: AsyncSession,
     *,

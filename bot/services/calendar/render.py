@@ -20,6 +20,7 @@ from icalendar import Calendar, Event, vDuration
 
 from bot.i18n import DEFAULT_LANGUAGE, catalog
 from bot.services.calendar.timezone import classic_vtimezone
+from bot.views.council import meeting_title
 from storage.models import Attendance, AttendanceStatus, Meeting, MeetingKind
 from storage.queries.calendar import AgendaLine
 
@@ -114,9 +115,7 @@ def meeting_event(
 ) -> Event:
     """One VEVENT. `agenda` holds exactly the items this reader may see."""
     language = options.language
-    summary = text(
-        language, "calendar.summary", committee=meeting.organization.name, meeting=meeting.name
-    )
+    summary = meeting_title(meeting)  # the committee named once, as in the chat
     summary = _attendance_prefix(language, attendance) + summary
     if meeting.cancelled:
         summary = text(language, "calendar.cancelled_prefix") + summary

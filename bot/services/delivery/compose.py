@@ -36,6 +36,8 @@ class Outgoing:
     buttons: list[list[JsonDict]] = field(default_factory=list)
     document: JsonDict | None = None
     recipient: Recipient | None = None
+    reply_to: int | None = None  # Telegram message id this message answers
+    edit: int | None = None  # edit this earlier message instead of sending a new one
 
     @property
     def ids(self) -> list[int]:
@@ -48,6 +50,8 @@ class Outgoing:
 
 def _combinable(row: Delivery) -> bool:
     payload = row.payload
+    if payload.get("edit") or payload.get("reply_to"):
+        return False
     return bool(payload.get("combinable")) and not payload.get("document") and bool(row.batch_key)
 
 
@@ -60,6 +64,8 @@ def _single(row: Delivery, recipient: Recipient | None) -> Outgoing:
         buttons=[list(r) for r in payload.get("buttons") or []],
         document=payload.get("document"),
         recipient=recipient,
+        reply_to=payload.get("reply_to"),
+        edit=payload.get("edit"),
     )
 
 

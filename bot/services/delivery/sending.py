@@ -7,10 +7,11 @@ recipient, so a broadcast with an attachment uploads it once, not once per membe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -60,6 +61,12 @@ class Sender:
             "allow_paid_broadcast": self.paid,
         }
         markup = keyboard(message.buttons)
+        if message.edit is not None:
+            return await self._edit(message, markup)
+        if message.reply_to is not None:
+            common["reply_parameters"] = ReplyParameters(
+                message.reply_to, allow_sending_without_reply=True
+            )
         if message.document is None:
             sent = await self.bot.send_message(
                 text=message.text, parse_mode=ParseMode.HTML, reply_markup=markup, **common
@@ -72,6 +79,20 @@ class Sender:
             caption = None
         sent = await self._send_document(message.document, caption, markup, common)
         return sent.message_id
+
+    async def _edit(self, message: Outgoing, markup: InlineKeyboardMarkup | None) -> int:
+        """Edit an earlier message (an outdated request). A refused edit (deleted, too old,
+        unchanged) is done all the same: the old message is only a courtesy."""
+        assert message.edit is not None
+        with contextlib.suppress(BadRequest):
+            await self.bot.edit_message_text(
+                chat_id=message.chat_id,
+                message_id=message.edit,
+                text=message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        return message.edit
 
     async def _send_document(
         self,

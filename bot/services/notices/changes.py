@@ -24,6 +24,7 @@ from bot.services.importer import AgendaChange, EntityChange, ImportReport, Noti
 from bot.services.notices import render
 from bot.services.notices.recipients import Preference, Reader, group_readers, member_readers
 from bot.services.outbox import Notice, enqueue_many
+from bot.views.attendance import asks_in_change_notice
 from storage.models import Meeting
 from storage.queries.council import PaperDetails, paper_details
 from storage.queries.notices import meetings_with_agenda, newest_file, non_public_uses
@@ -44,6 +45,9 @@ class Topic:
     preference: Preference
     public: bool  # may go to the connected group too
     render: Renderer
+    # False for a change of an rsvp meeting: members get one message with the question
+    # again from bot.services.attendance.changes; the group still gets this notice.
+    members: bool = True
 
 
 def digest(*parts: object) -> str:
@@ -153,6 +157,7 @@ def _meeting_change_topic(
         Preference.MEETINGS,
         meeting.public,
         partial(render.meeting_changed, meeting, change, tz=tz),
+        members=not asks_in_change_notice(meeting, change.fields),
     )
 
 
@@ -197,6 +202,7 @@ async def _meeting_topics(
                     Preference.MEETINGS,
                     meeting.public,
                     partial(render.meeting_cancelled, meeting, tz=tz),
+                    members=not asks_in_change_notice(meeting, change.fields),
                 )
             )
     for agenda in report.agendas:
@@ -226,6 +232,8 @@ def _notices(topics: list[Topic], readers: list[Reader], batch_key: str) -> list
         cache: dict[tuple[str, bool], render.Rendered | None] = {}
         for reader in readers:
             if not reader.wants(topic.preference) or (reader.is_group and not topic.public):
+                continue
+            if not reader.is_group and not topic.members:
                 continue
             variant = (reader.language, reader.is_group)
             if variant not in cache:

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from bot.i18n import Html, format_day, format_short, format_when, t
 from bot.services.delivery.text import MAX_CALLBACK_DATA
 from bot.services.importer import AgendaChange, AgendaItemInfo, EntityChange, FieldChange
-from bot.views.council import consultation_line, meeting_title
+from bot.views.council import consultation_line, meeting_heading, meeting_title
 from storage.models import AgendaItem, File, Meeting, MeetingKind, Paper
 from storage.queries.council import PaperDetails
 
@@ -128,8 +128,7 @@ def meeting_new(meeting: Meeting, language: str, tz: tzinfo, *, for_group: bool)
         t(
             language,
             "notices.meeting_new",
-            title=short(meeting_title(meeting)),
-            kind=_kind(meeting, language),
+            title=short(meeting_heading(meeting, language)),
             when=format_when(meeting.start, language, tz),
             location=_location(meeting.location, language),
             visibility=t(language, visibility),
@@ -151,32 +150,33 @@ def _show(change: FieldChange, language: str, tz: tzinfo, value: object) -> str:
     return short(str(value)) if value is not None else "–"
 
 
+# Shown old → new in a change notice; any other changed field is named only.
+SHOWN_OLD_NEW = ("start", "end", "location", "name", "kind")
+NAMED_FIELDS = ("organization", "public", "rsvp")
+
+
 def meeting_changed(
     meeting: Meeting, change: EntityChange, language: str, tz: tzinfo, *, for_group: bool
 ) -> Rendered:
-    """Moved (time or place) or otherwise changed: old and new value side by side."""
+    """One format for every change (import, chat, later sources): old → new for time, place,
+    title and kind, the names of other changed fields."""
     fields = set(change.fields)
-    if "cancelled" in fields:
-        key = "notices.meeting_reinstated"
-    elif fields & {"start", "end", "location"}:
-        key = "notices.meeting_moved"
-    else:
-        key = "notices.meeting_changed"
+    reinstated = "cancelled" in fields
+    key = "notices.meeting_reinstated" if reinstated else "notices.meeting_changed"
     lines = [
         t(
             language,
             key,
-            title=short(meeting_title(meeting)),
-            kind=_kind(meeting, language),
+            title=short(meeting_heading(meeting, language)),
             when=format_when(meeting.start, language, tz),
         )
     ]
-    if key != "notices.meeting_reinstated" and "start" not in fields:
+    if not reinstated and "start" not in fields:
         lines.append(
             t(language, "notices.when_line", when=format_when(meeting.start, language, tz))
         )
     for item in change.changes:
-        if item.field not in ("start", "end", "location", "name", "kind"):
+        if item.field not in SHOWN_OLD_NEW:
             continue
         lines.append(
             t(
@@ -187,7 +187,10 @@ def meeting_changed(
                 new=_show(item, language, tz, item.new),
             )
         )
-    if key == "notices.meeting_moved" and meeting.change_reason:
+    named = [t(language, f"notices.label.{name}") for name in NAMED_FIELDS if name in fields]
+    if named and not for_group:
+        lines.append(t(language, "notices.also_changed", fields=", ".join(named)))
+    if "start" in fields and meeting.change_reason:  # the reason given for this move
         lines.append(t(language, "notices.reason_line", reason=meeting.change_reason))
     return "\n".join(lines), _buttons([[meeting_button(meeting, language, tz)]], for_group)
 
@@ -196,8 +199,7 @@ def meeting_cancelled(meeting: Meeting, language: str, tz: tzinfo, *, for_group:
     text = t(
         language,
         "notices.meeting_cancelled",
-        title=short(meeting_title(meeting)),
-        kind=_kind(meeting, language),
+        title=short(meeting_heading(meeting, language)),
         when=format_when(meeting.start, language, tz),
     )
     if meeting.change_reason:
@@ -212,7 +214,7 @@ def _item_line(key: str, info: AgendaItemInfo, language: str) -> Html:
         number=info.number,
         name=short(info.name, 200),
         non_public="" if info.public else t(language, "meetings.item_non_public"),
-        paper=f" ({info.paper})" if info.paper else "",
+        paper=f" · 📄 {info.paper}" if info.paper else "",
     )
 
 

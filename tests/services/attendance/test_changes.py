@@ -116,23 +116,34 @@ async def test_an_imported_move_asks_yes_and_maybe_again_and_tells_the_admins(
         "end: 2027-03-04T11:30", "end: 2027-03-05T11:30"
     )
     notified = await _import(sessions, moved, now)
-    requests = await deliveries(sessions, f"rsvp:{nord.id}:1")
-    assert sorted(r.chat_id for r in requests) == [1003, 1004]  # yes and maybe only
-    assert all(r.kind == "attendance.moved" for r in requests)
-    text_of_anna = next(r.payload["text"] for r in requests if r.chat_id == 1003)
-    assert "Termin verschoben" in text_of_anna
-    assert "Bisher: <s>Donnerstag, 4. März 2027, 10:00 Uhr</s>" in text_of_anna
-    assert "Freitag, 5. März 2027, 10:00 Uhr" in text_of_anna
+    # One message per member: the change (old → new) and, where needed, the question again.
+    changes = await deliveries(sessions, f"rsvp-change:{nord.id}:1:")
+    assert sorted(r.chat_id for r in changes) == [1001, 1002, 1003, 1004, 1005]
+    assert all(r.kind == "attendance.change" and not r.payload["combinable"] for r in changes)
+    text_of_anna = next(r.payload["text"] for r in changes if r.chat_id == 1003)
+    assert text_of_anna.startswith("✏️ <b>Termin geändert</b>")
+    assert (
+        "<s>Donnerstag, 4. März 2027, 10:00 Uhr</s> → <b>Freitag, 5. März 2027, 10:00 Uhr</b>"
+        in (text_of_anna)
+    )
     assert "Ihre Antwort: <b>✅ Zusage</b> – <i>bitte bestätigen</i>" in text_of_anna
-    notes = await deliveries(sessions, f"rsvp-moved:{nord.id}:")
-    assert sorted(n.chat_id for n in notes) == [1001, 1002]  # the administrators
-    assert "2 Mitglieder mit Zusage oder Vielleicht wurden" in notes[0].payload["text"]
-    assert notes[0].payload["buttons"] == [
-        [{"text": "📋 Teilnahme ansehen", "callback_data": f"tln:open:{nord.id}"}]
+    anna_buttons = next(r.payload["buttons"] for r in changes if r.chat_id == 1003)
+    assert [b["callback_data"] for b in anna_buttons[0]] == [
+        f"att:{nord.id}:1:y",
+        f"att:{nord.id}:1:n",
     ]
-    assert notified == 4
+    text_of_juergen = next(r.payload["text"] for r in changes if r.chat_id == 1005)
+    assert "Nehmen Sie teil?" not in text_of_juergen  # a "no" is not asked again
+    admin_note = next(r.payload for r in changes if r.chat_id == 1001)
+    assert "3 Mitglieder mit Zusage, Vielleicht oder Vertretung wurden" in admin_note["text"]
+    assert admin_note["buttons"][-1] == [
+        {"text": "📋 Teilnahme ansehen", "callback_data": f"tln:open:{nord.id}"}
+    ]
+    assert await deliveries(sessions, f"rsvp:{nord.id}:1") == []  # no second message
+    assert notified == 5
     marked = {row.person_id: row.needs_confirmation for row in await answers(sessions, nord.id)}
-    assert marked == {ids[1003]: True, ids[1004]: True, ids[1005]: False, ids[1002]: False}
+    # The deputy is asked again too (issue 12): until confirmed, it counts as open.
+    assert marked == {ids[1003]: True, ids[1004]: True, ids[1005]: False, ids[1002]: True}
 
     await _answer(sessions, ids[1003], nord.id, AttendanceStatus.YES)  # Anna confirms
     marked = {row.person_id: row.needs_confirmation for row in await answers(sessions, nord.id)}
@@ -162,9 +173,11 @@ async def test_a_move_in_the_chat_and_a_cancellation_tell_the_right_people(
             tz=BERLIN,
             notifier=attendance_notifier(SETTINGS),
         )
-    asked = sorted(r.chat_id for r in await deliveries(sessions, f"rsvp:{meeting_id}:1"))
-    assert asked == sorted(t for t, s in answered.items() if s != AttendanceStatus.NO)
-    assert sorted(r.chat_id for r in await deliveries(sessions, "rsvp-moved:")) == sorted(ADMINS)
+    moved = await deliveries(sessions, f"rsvp-change:{meeting_id}:1:")
+    asked = sorted(r.chat_id for r in moved if "Nehmen Sie teil?" in r.payload["text"])
+    # Yes and maybe asked again, and everyone who has not answered yet.
+    assert asked == sorted(t for _, t, _, _ in MEMBERS if answered.get(t) != AttendanceStatus.NO)
+    assert sorted(r.chat_id for r in moved) == sorted(t for _, t, _, _ in MEMBERS)
 
     async with sessions.begin() as session:
         await cancel_meeting(
@@ -175,10 +188,10 @@ async def test_a_move_in_the_chat_and_a_cancellation_tell_the_right_people(
             tz=BERLIN,
             notifier=attendance_notifier(SETTINGS),
         )
-    notes = await deliveries(sessions, f"rsvp-cancelled:{meeting_id}:")
-    assert sorted(n.chat_id for n in notes) == sorted(answered)  # everyone who answered
+    notes = await deliveries(sessions, f"rsvp-change:{meeting_id}:2:")
+    assert sorted(n.chat_id for n in notes) == sorted(t for _, t, _, _ in MEMBERS)
     anna_note = next(n for n in notes if n.chat_id == 2003)
-    assert "Abgesagt:" in anna_note.payload["text"]
+    assert "Termin abgesagt" in anna_note.payload["text"]
     assert "Ihre Antwort (✅ Zusage) ist damit hinfällig" in anna_note.payload["text"]
     no_note = next(n for n in notes if n.chat_id == 2004)
     assert "(❌ Absage)" in no_note.payload["text"]
@@ -239,3 +252,19 @@ async def test_presentations_stay_out_of_the_public_calendar_and_groups(
         feed = (await client.get("/calendar/public.ics")).text
     assert "Sitzung des Kreistags" in feed
     assert "Sozialplanung Nord" not in feed and "Institut Süd" not in feed
+
+
+async def test_a_member_linked_by_an_import_gets_the_open_requests_at_once(
+    sessions: Sessions,
+) -> None:
+    now = datetime.now(UTC)  # the example's meetings of 2027 lie ahead
+    text = EXAMPLE.read_text(encoding="utf-8")
+    await _import(sessions, text, now)
+    linked = text.replace(
+        "{name: Fiona Freitag, faction: fw, function: Sprecherin}",
+        "{name: Fiona Freitag, faction: fw, function: Sprecherin, telegram_id: 1006}",
+    )
+    assert await _import(sessions, linked, now) == 3  # the three open rsvp meetings
+    asked = [row for row in await deliveries(sessions, "rsvp:") if row.chat_id == 1006]
+    assert len(asked) == 3 and all(row.kind == "attendance.request" for row in asked)
+    assert await _import(sessions, linked, now) == 0  # nobody is asked twice

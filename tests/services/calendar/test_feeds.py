@@ -99,7 +99,7 @@ async def test_personal_feed_shows_everything_with_own_answers_only(sessions: Se
     assert appointment["SUMMARY"].startswith("[Abgesagt] ")
     assert appointment["TRANSP"] == "TRANSPARENT"
     assert events[_uid(sample.summer)]["TRANSP"] == "OPAQUE"
-    assert "(nichtöffentlich): Personalangelegenheit" in events[_uid(sample.summer)]["DESCRIPTION"]
+    assert "(nicht öffentlich): Personalangelegenheit" in events[_uid(sample.summer)]["DESCRIPTION"]
     assert properties(body, "X-WR-CALNAME") == ["Gremienbot – Anna Beispiel"]
     text = body.decode()
     # Bernd's deputy and maybe answers never show up in Anna's feed.

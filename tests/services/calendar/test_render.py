@@ -158,7 +158,7 @@ def test_event_fields() -> None:
     )
     body = public_feed([summer], {7: [item("5", "Entwicklung einer Sozialstrategie")]})
     event = events_by_uid(body)["meeting-7@gremienbot"]
-    assert event["SUMMARY"] == "Sozialausschuss: Sitzung des Sozialausschusses"
+    assert event["SUMMARY"] == "Sitzung des Sozialausschusses"
     assert event["DTEND;TZID=Europe/Berlin"] == "20210705T170000"
     assert event["LOCATION"] == "Landratsamt Konstanz"
     assert event["STATUS"] == "CONFIRMED"
@@ -181,7 +181,7 @@ def test_end_defaults_to_two_hours_and_no_url_without_a_bot_name() -> None:
 def test_cancelled_meetings_stay_with_prefix_and_status() -> None:
     body = public_feed([meeting(1, berlin(2021, 7, 26), cancelled=True)])
     event = events_by_uid(body)["meeting-1@gremienbot"]
-    assert event["SUMMARY"] == "Abgesagt: Sozialausschuss: Sitzung des Sozialausschusses"
+    assert event["SUMMARY"] == "Abgesagt: Sitzung des Sozialausschusses"
     assert event["STATUS"] == "CANCELLED"
 
 
@@ -232,7 +232,7 @@ def test_personal_feed_shows_own_answer_and_marks_declined_transparent() -> None
         rows, {}, attendances, name="Gremienbot – Anna", options=OPTIONS
     )
     events = events_by_uid(body)
-    title = "Sozialausschuss: Sitzung des Sozialausschusses"
+    title = "Sitzung des Sozialausschusses"
     assert events["meeting-1@gremienbot"]["SUMMARY"] == f"[Zugesagt] {title}"
     assert events["meeting-2@gremienbot"]["SUMMARY"] == f"[Abgesagt] {title}"
     assert events["meeting-3@gremienbot"]["SUMMARY"] == f"[Vielleicht] {title}"
@@ -265,7 +265,7 @@ def test_personal_feed_in_english() -> None:
     )
     event = events_by_uid(body)["meeting-1@gremienbot"]
     assert event["SUMMARY"].startswith("Cancelled: [Attending] ")
-    assert "Item 7 (closed session): Closed item" in event["DESCRIPTION"]
+    assert "Item 7 (not public): Closed item" in event["DESCRIPTION"]
 
 
 def test_single_event_file() -> None:
@@ -281,7 +281,7 @@ def test_single_event_file() -> None:
     assert "CLASS:PRIVATE" in lines
     with_closed = render_single_event(row, agenda, options=OPTIONS, include_closed_items=True)
     assert (
-        "TOP 2 (nichtöffentlich): Intern"
+        "TOP 2 (nicht öffentlich): Intern"
         in events_by_uid(with_closed)["meeting-4@gremienbot"]["DESCRIPTION"]
     )
     assert render_single_event(row, agenda, options=OPTIONS) == body
