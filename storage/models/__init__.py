@@ -11,6 +11,7 @@ from storage.models.council import (
     Organization,
     Paper,
 )
+from storage.models.drafts import DocumentDraft
 from storage.models.enums import (
     AttendanceStatus,
     DeliveryStatus,
@@ -31,6 +32,7 @@ __all__ = [
     "Consultation",
     "Delivery",
     "DeliveryStatus",
+    "DocumentDraft",
     "File",
     "GroupChat",
     "Invite",

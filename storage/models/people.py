@@ -21,6 +21,8 @@ class Person(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     function: Mapped[str | None] = mapped_column(String(200))
     faction_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    # Administration staff belong to a department instead of a faction (never both).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     is_admin: Mapped[bool] = mapped_column(default=False)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     telegram_username: Mapped[str | None] = mapped_column(String(64))
@@ -41,7 +43,10 @@ class Person(Timestamps, Base):
     # Set when the person left and their personal data was erased (/austreten).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    faction: Mapped[Organization | None] = relationship(lazy="joined")
+    faction: Mapped[Organization | None] = relationship(lazy="joined", foreign_keys=[faction_id])
+    department: Mapped[Organization | None] = relationship(
+        lazy="joined", foreign_keys=[department_id]
+    )
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
