@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.importer import ImportInvalid, Problem
 from bot.services.importer.validate import Known, validate
+from bot.views.council import paper_blocks
 from storage.models import Paper, Person
+from storage.queries.council import paper_details
 from tests.import_samples import BERLIN, GROUP, run_import, sample
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -107,3 +109,21 @@ def test_history_names_a_known_committee_and_a_date() -> None:
         "papers[0].history[0].organization: the committee 'kreistag' is neither among the "
         "organizations of this file nor in the database",
     ]
+
+
+async def test_the_vorlage_view_shows_agenda_item_history_and_attachments(
+    sessions: Sessions,
+) -> None:
+    content = sample()
+    paper = content["papers"][0]
+    paper["agenda_item"] = "5"
+    paper["history"] = [{"date": "2021-04-26", "organization": "sozialausschuss"}]
+    paper["attachments"] = []
+    await run_import(sessions, content)
+    async with sessions() as session:
+        details = await paper_details(session, reference=paper["reference"])
+    assert details is not None
+    text = "\n".join(paper_blocks(details, "de", BERLIN))
+    assert "Tagesordnungspunkt laut Vorlage: TOP 5" in text
+    assert "<b>Historie</b>\n• 26. April 2021, Sozialausschuss" in text
+    assert "<b>Anlagen</b>: keine" in text
