@@ -35,6 +35,7 @@ from handlers import (
     meetings,
     members,
     paper_admin,
+    paper_reading,
     papers,
     privacy,
     search,
@@ -75,6 +76,10 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
         broadcast_replies.HANDLERS,  # a reply to a broadcast goes to its sender (Rückfrage)
+        # A document sent outside any dialogue is read as a Vorlage (after the dialogues, so
+        # /vorlage_neu's document step and a broadcast's attachment keep theirs); also takes the
+        # typed correction of a field, and gives other text the fallback's answer.
+        paper_reading.HANDLERS,
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]
 

@@ -1,0 +1,183 @@
+"""The chat flow around a Vorlage document an administrator sends: the draft of what was read
+(one per chat, a database row of plain values), typed corrections of single fields, and
+publishing it through the council administration (bot/services/council_admin/read_papers.py).
+
+Nothing is kept in memory between updates: the draft row holds the read fields as JSON, the
+Telegram file_id (the bytes stay at Telegram until publishing) and the field awaiting a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import UserError
+from bot.parsing import parse_date
+from bot.services.council_admin.papers import clean_reference
+from bot.services.members import require_admin
+from bot.services.reader import Vorlage
+from storage.models import DocumentDraft, Person
+from storage.queries.council import paper_by_reference
+from storage.queries.drafts import delete_draft, draft_of_chat
+
+DRAFT_LIFETIME = timedelta(hours=24)
+# Fields a tap can correct, in preview order; the short codes go into callback data.
+CORRECTABLE = {
+    "ref": "reference",
+    "date": "date",
+    "type": "paper_type",
+    "orig": "originator",
+    "title": "title",
+    "top": "agenda_item",
+    "prop": "proposal_points",
+    "sum": "summary",
+    "att": "attachments",
+}
+CLEAR = {"-", "–", "—"}
+MAX_LINE = 1000
+MAX_TEXT = 20_000
+_POINT = re.compile(r"^\s*(\d{1,2})[.)]\s+")
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """What a preview needs: the read fields (plain values) and whether the reference exists."""
+
+    fields: dict[str, object]
+    file_name: str
+    exists: bool
+    awaiting: str | None
+
+
+async def start_draft(
+    session: AsyncSession,
+    *,
+    actor: Person,
+    chat_id: int,
+    vorlage: Vorlage,
+    file_id: str,
+    file_name: str,
+    mime_type: str,
+    now: datetime,
+) -> DraftView:
+    """Keep what was read for this chat, replacing an earlier draft of the same chat."""
+    require_admin(actor)
+    await delete_draft(session, chat_id=chat_id)
+    draft = DocumentDraft(
+        chat_id=chat_id,
+        person_id=actor.id,
+        fields=vorlage.to_plain(),
+        file_id=file_id,
+        file_name=file_name[:255],
+        mime_type=mime_type[:100],
+        awaiting=None,
+        expires_at=now + DRAFT_LIFETIME,
+    )
+    session.add(draft)
+    await session.flush()
+    return await view_of(session, draft)
+
+
+async def current_draft(
+    session: AsyncSession, *, actor: Person, chat_id: int, now: datetime
+) -> DocumentDraft:
+    """The chat's draft; gone or expired means the buttons are outdated."""
+    require_admin(actor)
+    draft = await draft_of_chat(session, chat_id=chat_id)
+    if draft is None or draft.expires_at <= now:
+        if draft is not None:
+            await delete_draft(session, chat_id=chat_id)
+        raise UserError("paper_reading.no_draft")
+    return draft
+
+
+async def awaiting_draft(
+    session: AsyncSession, *, actor: Person, chat_id: int, now: datetime
+) -> DocumentDraft | None:
+    """The chat's draft if it waits for a typed value (else None: the text is not for us)."""
+    if not actor.is_admin:
+        return None
+    draft = await draft_of_chat(session, chat_id=chat_id)
+    if draft is None or draft.awaiting is None or draft.expires_at <= now:
+        return None
+    return draft
+
+
+async def view_of(session: AsyncSession, draft: DocumentDraft) -> DraftView:
+    reference = draft.fields.get("reference")
+    exists = bool(reference) and (
+        await paper_by_reference(session, reference=str(reference)) is not None
+    )
+    return DraftView(dict(draft.fields), draft.file_name, exists, draft.awaiting)
+
+
+def ask_for(draft: DocumentDraft, code: str, now: datetime) -> str:
+    """Wait for a typed value of the field `code`; returns the field's name."""
+    if code not in CORRECTABLE:
+        raise UserError("access.bad_button")
+    draft.awaiting = CORRECTABLE[code]
+    draft.expires_at = now + DRAFT_LIFETIME
+    return draft.awaiting
+
+
+def correct(draft: DocumentDraft, text: str, now: datetime) -> None:
+    """Set the awaited field from typed text ("-" empties it); the draft stops waiting."""
+    field = draft.awaiting
+    if field is None:
+        raise UserError("paper_reading.no_draft")
+    fields = dict(draft.fields)
+    fields[field] = parse_field(field, text)
+    draft.fields = fields  # a new dict: the JSON column sees the change
+    draft.awaiting = None
+    draft.expires_at = now + DRAFT_LIFETIME
+
+
+def parse_field(field: str, text: str) -> object:
+    cleaned = text.strip()
+    if cleaned in CLEAR:
+        return [] if field == "proposal_points" else None
+    if len(cleaned) > MAX_TEXT:
+        raise UserError("paper_reading.too_long", limit=MAX_TEXT)
+    if field == "reference":
+        return clean_reference(cleaned)
+    if field == "date":
+        return parse_date(cleaned).isoformat()
+    if field == "proposal_points":
+        return _points(cleaned)
+    if field == "attachments":
+        if cleaned.casefold() in ("keine", "none"):
+            return []
+        return [part.strip() for part in re.split(r"[;\n]", cleaned) if part.strip()]
+    if field == "summary":
+        return cleaned
+    line = " ".join(cleaned.split())
+    if len(line) > MAX_LINE:
+        raise UserError("paper_reading.too_long", limit=MAX_LINE)
+    return line
+
+
+def _points(text: str) -> list[str]:
+    """ "1. …\\n2. …" as points; text without numbers is one point."""
+    points: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _POINT.match(line)
+        if match and int(match.group(1)) == len(points) + 1:
+            points.append(line[match.end() :].strip())
+        elif points:
+            points[-1] = f"{points[-1]} {line.strip()}"
+        else:
+            points.append(line.strip())
+    return points
+
+
+def vorlage_of(draft: DocumentDraft) -> Vorlage:
+    return Vorlage.from_plain(dict(draft.fields))
+
+
+async def discard(session: AsyncSession, *, chat_id: int) -> None:
+    await delete_draft(session, chat_id=chat_id)
