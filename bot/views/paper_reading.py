@@ -69,7 +69,7 @@ def preview_text(fields: dict[str, object], *, file_name: str, exists: bool, lan
             organization=step.get("organization") or "",
             date=_day(step.get("date"), language) or "–",
             visibility=_visibility(step.get("public"), language),
-            role=step.get("role") or "–",
+            role=f" – {step['role']}" if step.get("role") else "",
         )
         for step in _dicts(fields.get("consultations"))
     ]

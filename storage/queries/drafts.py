@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,8 +15,3 @@ async def draft_of_chat(session: AsyncSession, *, chat_id: int) -> DocumentDraft
 
 async def delete_draft(session: AsyncSession, *, chat_id: int) -> None:
     await session.execute(delete(DocumentDraft).where(DocumentDraft.chat_id == chat_id))
-
-
-async def delete_expired_drafts(session: AsyncSession, *, now: datetime) -> int:
-    result = await session.execute(delete(DocumentDraft).where(DocumentDraft.expires_at <= now))
-    return int(getattr(result, "rowcount", 0) or 0)
