@@ -73,7 +73,7 @@ async def test_admin_sends_a_pdf_corrects_a_field_publishes_and_members_get_it(
     said(replies, "✅ Vorlage 2022/037 ist veröffentlicht, das Dokument „Vorlage 2022-037.pdf“")
     assert await drafts(sessions) == []
 
-    notice = await anna.wait_for(lambda message: "Neue Vorlage 2022/037" in message.text)
+    notice = await anna.wait_for(lambda message: "Neue Vorlage 2022/037" in (message.text or ""))
     assert NEW_TITLE in notice.text
     replies = await anna.press("Vorlage 2022-037.pdf")
     document = replies[-1].document
@@ -95,7 +95,9 @@ async def test_admin_sends_a_pdf_corrects_a_field_publishes_and_members_get_it(
     assert "Die Vorlage 2022/037 gibt es schon" in said(replies, "📄 Gelesen aus").text
     replies = await martin.press("🔄 Aktualisieren")
     said(replies, "🔄 Vorlage 2022/037 ist aktualisiert")
-    changed = await anna.wait_for(lambda message: "Vorlage 2022/037 geändert" in message.text)
+    changed = await anna.wait_for(
+        lambda message: "Vorlage 2022/037 geändert" in (message.text or "")
+    )
     assert "Titel" in changed.text
     async with sessions() as session:
         paper = await paper_by_reference(session, reference="2022/037")
