@@ -16,6 +16,18 @@ from bot.services.reader.errors import TOO_LARGE
 from bot.services.reader.import_document import ImportDocument, import_document
 
 
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (the proposal's points) as a literal block, as a person would write it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 async def _document(settings: Settings, vorlage: Vorlage) -> ImportDocument:
     from storage.engine import create_engine, create_session_factory
     from storage.migrate import upgrade
@@ -62,7 +74,9 @@ def read(file: Path, output: str) -> None:
         click.echo(json.dumps(document.content, ensure_ascii=False, indent=2))
     else:
         click.echo(
-            yaml.safe_dump(document.content, allow_unicode=True, sort_keys=False, width=100),
+            yaml.dump(
+                document.content, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
+            ),
             nl=False,
         )
     if document.missing:
