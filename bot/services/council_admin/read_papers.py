@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,14 +30,15 @@ from bot.services.council_admin.papers import (
     clean_reference,
 )
 from bot.services.importer import EntityChange, EntityRef, FieldChange, Notifier
+from bot.services.importer.diff import list_as_text
 from bot.services.importer.report import PAPER, ConsultationInfo
 from bot.services.members import require_admin
 from bot.services.reader import Format, Vorlage
-from bot.services.reader.import_document import OrganizationNames, originator_kind
+from bot.services.reader.import_document import OrganizationNames, meeting_on, originator_kind
 from storage.models import Consultation, File, Organization, OrganizationKind, Paper, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.council_admin import file_hashes
-from storage.queries.organizations import all_organizations, meeting_between
+from storage.queries.organizations import all_organizations
 
 MIME_TYPES = {
     Format.PDF: "application/pdf",
@@ -197,21 +198,12 @@ async def _consultations(
     steps = []
     for position, (step, key) in enumerate(zip(vorlage.consultations, keys, strict=True)):
         organization = organizations[key]
-        meeting_id = None
-        if step.date is not None:
-            start = datetime.combine(step.date, time(0), tzinfo=tz)
-            meeting = await meeting_between(
-                session,
-                organization_id=organization.id,
-                start=start,
-                end=start + timedelta(days=1),
-            )
-            meeting_id = meeting.id if meeting is not None else None
+        meeting = await meeting_on(session, organization, step.date, tz) if step.date else None
         steps.append(
             Consultation(
                 position=position,
                 organization=organization,
-                meeting_id=meeting_id,
+                meeting_id=meeting.id if meeting is not None else None,
                 date=step.date,
                 public=True if step.public is None else step.public,
                 role=step.role,
@@ -256,11 +248,4 @@ def _info(step: Consultation) -> ConsultationInfo:
 def _shown(value: Any) -> str | date | None:
     if value is None or isinstance(value, str | date):
         return value
-    if isinstance(value, list):
-        return "; ".join(
-            " ".join(str(part) for part in item.values() if part)
-            if isinstance(item, dict)
-            else str(item)
-            for item in value
-        )
-    return str(value)
+    return list_as_text(value) if isinstance(value, list) else str(value)

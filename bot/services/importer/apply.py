@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.importer.agenda import new_agenda_item, sync_agenda
-from bot.services.importer.diff import assign, assign_organization
+from bot.services.importer.diff import assign, assign_organization, list_as_text
 from bot.services.importer.members import apply_members
 from bot.services.importer.report import (
     BODY,
@@ -286,18 +286,13 @@ def _assign_list(
     old = getattr(paper, attribute)
     if old != new:
         setattr(paper, attribute, new)
-        changes.append(FieldChange(attribute, _as_text(old), _as_text(new)))
-
-
-def _as_text(value: list[Any] | None) -> str | None:
-    if value is None:
-        return None
-    return "; ".join(
-        " ".join(str(part) for part in entry.values() if part)
-        if isinstance(entry, dict)
-        else str(entry)
-        for entry in value
-    )
+        changes.append(
+            FieldChange(
+                attribute,
+                list_as_text(old) if old is not None else None,
+                list_as_text(new) if new is not None else None,
+            )
+        )
 
 
 def _consultation_info(

@@ -9,14 +9,14 @@ A consultation is linked to the meeting of its committee on its date when there 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.organization_names import match_organization, organization_key
 from bot.services.reader.model import Vorlage
-from storage.models import Organization
+from storage.models import Meeting, Organization
 from storage.queries.organizations import all_organizations, meeting_between
 
 # Fields of a paper the import needs; one the document does not state is reported as missing.
@@ -48,6 +48,18 @@ class OrganizationNames:
 
     def organization(self, key: str) -> Organization | None:
         return next((o for o in self.known if o.key == key), None)
+
+
+async def meeting_on(
+    session: AsyncSession, organization: Organization, day: date, tz: tzinfo
+) -> Meeting | None:
+    """The meeting of `organization` on the local `day`, if there is one."""
+    if organization.id is None:
+        return None  # new, not stored yet: it has no meetings
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    return await meeting_between(
+        session, organization_id=organization.id, start=start, end=start + timedelta(days=1)
+    )
 
 
 @dataclass(frozen=True)
@@ -91,16 +103,9 @@ async def import_document(session: AsyncSession, vorlage: Vorlage, *, tz: tzinfo
         if step.date is not None:
             entry["date"] = step.date.isoformat()
             known = names.organization(key)
-            if known is not None:
-                start = datetime.combine(step.date, time(0), tzinfo=tz)
-                meeting = await meeting_between(
-                    session,
-                    organization_id=known.id,
-                    start=start,
-                    end=start + timedelta(days=1),
-                )
-                if meeting is not None:
-                    entry["meeting"] = meeting.key
+            meeting = await meeting_on(session, known, step.date, tz) if known else None
+            if meeting is not None:
+                entry["meeting"] = meeting.key
         if step.public is not None:
             entry["public"] = step.public
         if step.role:
