@@ -43,7 +43,11 @@ async def _download(context: Context, file_id: str) -> bytes:
 
 async def _show(update: Update, caller: Caller, view: drafts.DraftView) -> None:
     text = preview_text(
-        view.fields, file_name=view.file_name, exists=view.exists, language=caller.language
+        view.fields,
+        file_name=view.file_name,
+        exists=view.exists,
+        language=caller.language,
+        meetings=view.meetings,
     )
     await reply(update, text, preview_buttons(view.exists, caller.language))
 
@@ -78,6 +82,7 @@ async def got_document(update: Update, context: Context, caller: Caller) -> None
             file_name=name,
             mime_type=document.mime_type or "application/octet-stream",
             now=runtime.now(),
+            tz=runtime.settings.tz,
         )
     await _show(update, caller, view)
 
@@ -96,6 +101,8 @@ async def fix_field(update: Update, context: Context, caller: Caller) -> None:
     await answer_query(update)
     if field == "proposal_points":
         await reply(update, caller.t("paper_reading.ask_points"))
+    elif field == "consultations":
+        await reply(update, caller.t("paper_reading.ask_consultations"))
     else:
         label = caller.t(f"paper_reading.field.{field}")
         await reply(update, caller.t("paper_reading.ask", label=label))
@@ -116,7 +123,7 @@ async def typed_text(update: Update, context: Context, caller: Caller) -> None:
         if draft is not None:
             drafts.correct(draft, message.text, runtime.now())
             await session.flush()
-            view = await drafts.view_of(session, draft)
+            view = await drafts.view_of(session, draft, tz=runtime.settings.tz)
     if draft is None:
         await reply(update, caller.t("fallback.unknown_command"))
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,10 +18,14 @@ from bot.errors import UserError
 from bot.parsing import parse_date
 from bot.services.council_admin.papers import clean_reference
 from bot.services.members import require_admin
+from bot.services.organization_names import match_organization
 from bot.services.reader import Vorlage
-from storage.models import DocumentDraft, Person
+from bot.services.reader.fields import ROLES
+from bot.services.reader.import_document import meeting_on
+from storage.models import DocumentDraft, OrganizationKind, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.drafts import delete_draft, draft_of_chat
+from storage.queries.organizations import all_organizations
 
 DRAFT_LIFETIME = timedelta(hours=24)
 # Fields a tap can correct, in preview order; the short codes go into callback data.
@@ -35,11 +39,14 @@ CORRECTABLE = {
     "prop": "proposal_points",
     "sum": "summary",
     "att": "attachments",
+    "cons": "consultations",
 }
 CLEAR = {"-", "–", "—"}
 MAX_LINE = 1000
 MAX_TEXT = 20_000
 _POINT = re.compile(r"^\s*(\d{1,2})[.)]\s+")
+_ROLE = re.compile(rf"(?:^|\s+)({'|'.join(ROLES)})$", re.IGNORECASE)
+_PUBLIC = re.compile(r"(?:^|\s+)(nicht\s?öffentlich|öffentlich)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,9 @@ class DraftView:
     file_name: str
     exists: bool
     awaiting: str | None
+    # Per consultation: is there a meeting of that committee on that day (None: no date or
+    # a committee nobody knows yet)?
+    meetings: tuple[bool | None, ...] = ()
 
 
 async def start_draft(
@@ -62,6 +72,7 @@ async def start_draft(
     file_name: str,
     mime_type: str,
     now: datetime,
+    tz: tzinfo,
 ) -> DraftView:
     """Keep what was read for this chat, replacing an earlier draft of the same chat."""
     require_admin(actor)
@@ -78,7 +89,7 @@ async def start_draft(
     )
     session.add(draft)
     await session.flush()
-    return await view_of(session, draft)
+    return await view_of(session, draft, tz=tz)
 
 
 async def current_draft(
@@ -106,12 +117,24 @@ async def awaiting_draft(
     return draft
 
 
-async def view_of(session: AsyncSession, draft: DocumentDraft) -> DraftView:
+async def view_of(session: AsyncSession, draft: DocumentDraft, *, tz: tzinfo) -> DraftView:
     reference = draft.fields.get("reference")
     exists = bool(reference) and (
         await paper_by_reference(session, reference=str(reference)) is not None
     )
-    return DraftView(dict(draft.fields), draft.file_name, exists, draft.awaiting)
+    committees = [
+        (organization.name, organization)
+        for organization in await all_organizations(session)
+        if organization.kind is OrganizationKind.COMMITTEE
+    ]
+    meetings: list[bool | None] = []
+    for step in vorlage_of(draft).consultations:
+        committee = match_organization(step.organization, committees)
+        if committee is None or step.date is None:
+            meetings.append(None)
+        else:
+            meetings.append(await meeting_on(session, committee, step.date, tz) is not None)
+    return DraftView(dict(draft.fields), draft.file_name, exists, draft.awaiting, tuple(meetings))
 
 
 def ask_for(draft: DocumentDraft, code: str, now: datetime) -> str:
@@ -153,6 +176,8 @@ def parse_field(field: str, text: str) -> object:
         return [part.strip() for part in re.split(r"[;\n]", cleaned) if part.strip()]
     if field == "summary":
         return cleaned
+    if field == "consultations":
+        return [_consultation(line) for line in cleaned.splitlines() if line.strip()]
     line = " ".join(cleaned.split())
     if len(line) > MAX_LINE:
         raise UserError("paper_reading.too_long", limit=MAX_LINE)
@@ -173,6 +198,28 @@ def _points(text: str) -> list[str]:
         else:
             points.append(line.strip())
     return points
+
+
+def _consultation(line: str) -> dict[str, object]:
+    """ "11.04.2022 Kreistag öffentlich Entscheidung": date, committee, then optionally
+    öffentlich / nichtöffentlich and a role."""
+    text = " ".join(line.split())
+    first, _, rest = text.partition(" ")
+    day = parse_date(first)
+    role = _ROLE.search(rest)
+    if role:
+        rest = rest[: role.start()]
+    public = _PUBLIC.search(rest)
+    if public:
+        rest = rest[: public.start()]
+    if not rest.strip():
+        raise UserError("paper_reading.bad_consultation", text=text)
+    return {
+        "organization": rest.strip(),
+        "date": day.isoformat(),
+        "public": None if public is None else not public.group(1).lower().startswith("nicht"),
+        "role": next(r for r in ROLES if r.lower() == role.group(1).lower()) if role else None,
+    }
 
 
 def vorlage_of(draft: DocumentDraft) -> Vorlage:

@@ -20,6 +20,7 @@ BUTTONS = [
     ("proposal_points", "prop"),
     ("summary", "sum"),
     ("attachments", "att"),
+    ("consultations", "cons"),
 ]
 PREFIX = "vread"
 
@@ -56,7 +57,20 @@ def _dicts(value: object) -> list[dict[str, object]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def preview_text(fields: dict[str, object], *, file_name: str, exists: bool, language: str) -> str:
+def _meeting(found: bool | None, language: str) -> str:
+    if found is None:
+        return ""
+    return t(language, "paper_reading.meeting_found" if found else "paper_reading.meeting_missing")
+
+
+def preview_text(
+    fields: dict[str, object],
+    *,
+    file_name: str,
+    exists: bool,
+    language: str,
+    meetings: Sequence[bool | None] = (),
+) -> str:
     blocks: list[str] = [t(language, "paper_reading.header", name=file_name)]
     for field in ("reference", "date", "paper_type", "originator", "title", "agenda_item"):
         value = fields.get(field)
@@ -71,7 +85,8 @@ def preview_text(fields: dict[str, object], *, file_name: str, exists: bool, lan
             visibility=_visibility(step.get("public"), language),
             role=f" – {step['role']}" if step.get("role") else "",
         )
-        for step in _dicts(fields.get("consultations"))
+        + _meeting(meetings[index] if index < len(meetings) else None, language)
+        for index, step in enumerate(_dicts(fields.get("consultations")))
     ]
     blocks.append(_list("consultations", steps, language))
     points = fields.get("proposal_points")

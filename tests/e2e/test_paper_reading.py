@@ -54,7 +54,7 @@ async def test_admin_sends_a_pdf_corrects_a_field_publishes_and_members_get_it(
         "Verfasser: Amt für Migration und Integration",
         "Betreff: Unterbringung von Geflüchteten; Erweiterung der Gemeinschaftsunterkunft",
         "TOP: 3",
-        "• Kreistag, 2. Mai 2022 (öffentlich)\n",
+        "• Kreistag, 2. Mai 2022 (öffentlich) · keine Sitzung an dem Tag angelegt\n",
         "1. Der Ausschuss für Technik und Umwelt empfiehlt dem Kreistag",
         "• 7. Februar 2022, Kreistag, 2022/011",
         "Anlagen: keine",

@@ -41,6 +41,7 @@ async def test_a_draft_is_a_row_of_plain_values_and_takes_one_correction(
             file_name="v.docx",
             mime_type="application/octet-stream",
             now=NOW,
+            tz=UTC,
         )
         assert view.fields["reference"] == "2026/204" and not view.exists
     async with sessions.begin() as session:
@@ -70,13 +71,35 @@ async def test_a_draft_is_a_row_of_plain_values_and_takes_one_correction(
         ("attachments", "keine", []),
         ("agenda_item", "-", None),
         ("proposal_points", "Dem wird zugestimmt.", ["Dem wird zugestimmt."]),
+        (
+            "consultations",
+            "11.04.2022 Ausschuss für Technik und Umwelt nichtöffentlich vorberatung\n"
+            "2.5.2022 Kreistag",
+            [
+                {
+                    "organization": "Ausschuss für Technik und Umwelt",
+                    "date": "2022-04-11",
+                    "public": False,
+                    "role": "Vorberatung",
+                },
+                {"organization": "Kreistag", "date": "2022-05-02", "public": None, "role": None},
+            ],
+        ),
     ],
 )
 def test_typed_values(field: str, text: str, value: object) -> None:
     assert drafts.parse_field(field, text) == value
 
 
-@pytest.mark.parametrize(("field", "text"), [("date", "30.02.2026"), ("reference", "2026 1")])
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("date", "30.02.2026"),
+        ("reference", "2026 1"),
+        ("consultations", "Kreistag 2.5.2022"),
+        ("consultations", "2.5.2022 öffentlich"),
+    ],
+)
 def test_bad_typed_values_are_refused(field: str, text: str) -> None:
     with pytest.raises(UserError):
         drafts.parse_field(field, text)
@@ -94,6 +117,7 @@ async def test_an_expired_draft_is_gone(sessions: Sessions) -> None:
             file_name="x.pdf",
             mime_type="application/pdf",
             now=NOW,
+            tz=UTC,
         )
     later = NOW + drafts.DRAFT_LIFETIME + timedelta(seconds=1)
     async with sessions.begin() as session:
