@@ -20,8 +20,8 @@ from bot.services.council_admin.papers import clean_reference
 from bot.services.members import require_admin
 from bot.services.organization_names import match_organization
 from bot.services.reader import Vorlage
-from bot.services.reader.fields import ROLES
 from bot.services.reader.import_document import meeting_on
+from bot.services.reader.model import ROLES
 from storage.models import DocumentDraft, OrganizationKind, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.drafts import delete_draft, draft_of_chat

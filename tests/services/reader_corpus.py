@@ -57,7 +57,7 @@ LANDRATSAMT = Layout(
     name="landratsamt",
     header="Landratsamt Konstanz",
     footer="Seite {page} von {pages}",
-    formats=("pdf", "docx", "odt"),
+    formats=("pdf", "docx", "odt", "borderless.pdf"),
     blocks=[
         Para("Beschlussvorlage", bold=True),
         Table(
@@ -277,7 +277,9 @@ def _pages(layout: Layout) -> int:
 # --- PDF (reportlab) -------------------------------------------------------------------------
 
 
-def render_pdf(layout: Layout, *, encrypt: str | None = None) -> bytes:
+def render_pdf(layout: Layout, *, encrypt: str | None = None, grid: bool = True) -> bytes:
+    """The layout as a PDF; `grid=False` draws its tables as Word exports often do: without
+    lines, cells aligned at the top (then the cells are found by their values)."""
     import reportlab
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -317,7 +319,10 @@ def render_pdf(layout: Layout, *, encrypt: str | None = None) -> bytes:
         elif isinstance(block, Table):
             cells = [[Paragraph(markup(cell), normal) for cell in row] for row in block.rows]
             table = RLTable(cells, colWidths=[width * cm for width in block.widths])
-            table.setStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")])
+            if grid:
+                table.setStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")])
+            else:  # Word's default: cells aligned at the top, no lines
+                table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
             story += [table, Spacer(1, 6)]
         else:
             story.append(RLPageBreak())
@@ -438,7 +443,17 @@ def render_text(layout: Layout) -> bytes:
     return "\f".join(texts).encode(layout.text_encoding)
 
 
-RENDERERS = {"pdf": render_pdf, "docx": render_docx, "odt": render_odt, "txt": render_text}
+def render_borderless_pdf(layout: Layout) -> bytes:
+    return render_pdf(layout, grid=False)
+
+
+RENDERERS = {
+    "pdf": render_pdf,
+    "docx": render_docx,
+    "odt": render_odt,
+    "txt": render_text,
+    "borderless.pdf": render_borderless_pdf,
+}
 
 
 def corpus() -> list[tuple[str, bytes, Vorlage]]:

@@ -11,7 +11,13 @@ from tests.services.reader_corpus import LAYOUTS, RENDERERS, Layout
 
 FIELDS = [field.name for field in dataclasses.fields(Vorlage)]
 DOCUMENTS = [(layout, kind) for layout in LAYOUTS for kind in layout.formats]
-FORMATS = {"pdf": Format.PDF, "docx": Format.DOCX, "odt": Format.ODT, "txt": Format.TEXT}
+FORMATS = {
+    "pdf": Format.PDF,
+    "borderless.pdf": Format.PDF,
+    "docx": Format.DOCX,
+    "odt": Format.ODT,
+    "txt": Format.TEXT,
+}
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +32,7 @@ def read(rendered: dict[str, bytes]) -> dict[str, Vorlage]:
 
 def test_the_corpus_has_three_layouts_as_pdf_and_docx_and_one_as_odt_and_text() -> None:
     kinds = {kind for _, kind in DOCUMENTS}
-    assert kinds == {"pdf", "docx", "odt", "txt"}
+    assert kinds == {"pdf", "docx", "odt", "txt", "borderless.pdf"}
     assert all({"pdf", "docx"} <= set(layout.formats) for layout in LAYOUTS)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.services.reader.borderless import rebuild_tables
 from bot.services.reader.dates import parse_date
 from bot.services.reader.fields import (
     read_agenda_item,
@@ -25,9 +26,8 @@ from bot.services.reader.sections import Structure, split_sections
 
 
 def doc(*lines: str | tuple[str, ...]) -> Structure:
-    return split_sections(
-        [Line.row(list(line)) if isinstance(line, tuple) else Line(line) for line in lines]
-    )
+    built = [Line.row(list(line)) if isinstance(line, tuple) else Line(line) for line in lines]
+    return split_sections(rebuild_tables(built))
 
 
 @pytest.mark.parametrize(
@@ -168,3 +168,22 @@ def test_page_furniture_and_broken_words() -> None:
         "Erster Teil der Gemeinschaft und Kinder-",
         "und Jugendhilfe",
     ]
+
+
+def test_a_table_without_lines_is_rebuilt_from_its_values() -> None:
+    # Cells aligned at the bottom: the wrapped start of the first cell comes first.
+    structure = doc(
+        "Beratungsfolge Sitzungsart Sitzungstermin/e",
+        "Ausschuss für",
+        "Technik und Umwelt öffentlich 11.04.2022",
+        "Kreistag nichtöffentlich 02.05.2022",
+        "Tagesordnungspunkt 3",
+    )
+    steps = [(s.organization, s.date, s.public) for s in read_consultations(structure)]
+    assert steps == [
+        ("Ausschuss für Technik und Umwelt", date(2022, 4, 11), True),
+        ("Kreistag", date(2022, 5, 2), False),
+    ]
+    assert read_agenda_item(structure) == "3"
+    # A header without value lines stays text.
+    assert read_consultations(doc("Beratungsfolge Sitzungsart", "Sachverhalt")) == []

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.services.reader.borderless import rebuild_tables
 from bot.services.reader.dates import DATE_PATTERN, parse_date
 from bot.services.reader.lines import Line
-from bot.services.reader.model import Consultation, HistoryEntry, Vorlage
+from bot.services.reader.model import ROLES, Consultation, HistoryEntry, Vorlage
 from bot.services.reader.sections import Section, Structure, labelled, split_sections, table_value
 
 REFERENCE_PATTERN = r"\d{4}/\d{1,5}(?:/\d{1,3})?"
@@ -39,15 +40,6 @@ _FACTION = re.compile(
     r"(?:\s+(?:der|des)\s+[\w./&-]+(?:\s+[\w./&-]+)?)?)"
 )
 _FACTION_TAIL = re.compile(r"\s+(?:im|in der|des)\s.*$")
-ROLES = (
-    "Vorberatung",
-    "Entscheidung",
-    "Beschlussfassung",
-    "Kenntnisnahme",
-    "Anhörung",
-    "Beratung",
-    "Empfehlung",
-)
 _ROLE_LINE = re.compile(rf"^({DATE_PATTERN})\s+(.+?)\s+({'|'.join(ROLES)})$")
 _PUBLIC = {"öffentlich": True, "nichtöffentlich": False, "nicht öffentlich": False}
 _POINT = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
@@ -63,7 +55,7 @@ SUMMARY_CHARACTERS = 300
 
 
 def read_fields(lines: list[Line]) -> Vorlage:
-    structure = split_sections(lines)
+    structure = split_sections(rebuild_tables(lines))
     return Vorlage(
         reference=read_reference(structure),
         date=read_date(structure),

@@ -6,6 +6,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+# A consultation's role as Vorlagen name it (Zuständigkeit, Beratungsart).
+ROLES = (
+    "Vorberatung",
+    "Entscheidung",
+    "Beschlussfassung",
+    "Kenntnisnahme",
+    "Anhörung",
+    "Beratung",
+    "Empfehlung",
+)
 # Roles that make a consultation the deciding one (import key `authoritative`).
 AUTHORITATIVE_ROLES = ("entscheidung", "beschlussfassung")
 
