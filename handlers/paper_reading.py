@@ -101,8 +101,8 @@ async def fix_field(update: Update, context: Context, caller: Caller) -> None:
     await answer_query(update)
     if field == "proposal_points":
         await reply(update, caller.t("paper_reading.ask_points"))
-    elif field == "consultations":
-        await reply(update, caller.t("paper_reading.ask_consultations"))
+    elif field in ("consultations", "history"):
+        await reply(update, caller.t(f"paper_reading.ask_{field}"))
     else:
         label = caller.t(f"paper_reading.field.{field}")
         await reply(update, caller.t("paper_reading.ask", label=label))

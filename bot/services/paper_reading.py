@@ -20,8 +20,11 @@ from bot.services.council_admin.papers import clean_reference
 from bot.services.members import require_admin
 from bot.services.organization_names import match_organization
 from bot.services.reader import Vorlage
+from bot.services.reader.fields import read_history
 from bot.services.reader.import_document import meeting_on
+from bot.services.reader.lines import Line, normalize
 from bot.services.reader.model import ROLES
+from bot.services.reader.sections import split_sections
 from storage.models import DocumentDraft, OrganizationKind, Person
 from storage.queries.council import paper_by_reference
 from storage.queries.drafts import delete_draft, draft_of_chat
@@ -40,6 +43,7 @@ CORRECTABLE = {
     "sum": "summary",
     "att": "attachments",
     "cons": "consultations",
+    "hist": "history",
 }
 CLEAR = {"-", "–", "—"}
 MAX_LINE = 1000
@@ -178,6 +182,8 @@ def parse_field(field: str, text: str) -> object:
         return cleaned
     if field == "consultations":
         return [_consultation(line) for line in cleaned.splitlines() if line.strip()]
+    if field == "history":
+        return _history(cleaned)
     line = " ".join(cleaned.split())
     if len(line) > MAX_LINE:
         raise UserError("paper_reading.too_long", limit=MAX_LINE)
@@ -220,6 +226,18 @@ def _consultation(line: str) -> dict[str, object]:
         "public": None if public is None else not public.group(1).lower().startswith("nicht"),
         "role": next(r for r in ROLES if r.lower() == role.group(1).lower()) if role else None,
     }
+
+
+def _history(text: str) -> list[dict[str, object]]:
+    """Lines "7. Februar 2022, Kreistag, Drucksache 2022/011", read by the reader's own rule."""
+    lines = [Line(normalize(line)) for line in text.splitlines() if line.strip()]
+    entries = read_history(split_sections([Line("Historie"), *lines]))
+    if len(entries) != len(lines):
+        raise UserError("paper_reading.bad_history", text=lines[len(entries)].text[:80])
+    return [
+        {"date": e.date.isoformat(), "organization": e.organization, "reference": e.reference}
+        for e in entries
+    ]
 
 
 def vorlage_of(draft: DocumentDraft) -> Vorlage:

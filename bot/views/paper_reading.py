@@ -21,6 +21,7 @@ BUTTONS = [
     ("summary", "sum"),
     ("attachments", "att"),
     ("consultations", "cons"),
+    ("history", "hist"),
 ]
 PREFIX = "vread"
 

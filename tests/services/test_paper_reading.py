@@ -85,6 +85,11 @@ async def test_a_draft_is_a_row_of_plain_values_and_takes_one_correction(
                 {"organization": "Kreistag", "date": "2022-05-02", "public": None, "role": None},
             ],
         ),
+        (
+            "history",
+            "7. Februar 2022, Kreistag, Drucksache 2022/011",
+            [{"date": "2022-02-07", "organization": "Kreistag", "reference": "2022/011"}],
+        ),
     ],
 )
 def test_typed_values(field: str, text: str, value: object) -> None:
@@ -98,6 +103,7 @@ def test_typed_values(field: str, text: str, value: object) -> None:
         ("reference", "2026 1"),
         ("consultations", "Kreistag 2.5.2022"),
         ("consultations", "2.5.2022 öffentlich"),
+        ("history", "Am 7. Februar 2022 im Kreistag"),
     ],
 )
 def test_bad_typed_values_are_refused(field: str, text: str) -> None:
