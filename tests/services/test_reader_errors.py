@@ -83,3 +83,22 @@ def test_every_sentence_is_in_both_catalogs() -> None:
     for key in ("empty", "too_large", "unsupported", "program", "encrypted", "damaged", "no_text"):
         for language in ("de", "en"):
             assert t(language, f"reader.{key}", megabytes=20) != f"reader.{key}"
+
+
+def test_a_word_letterhead_in_the_page_header_is_read() -> None:
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "SPD-Fraktion im Kreistag Konstanz"
+    document.sections[0].footer.paragraphs[0].text = "Seite 1 – gedruckt am 01.12.2026"
+    document.add_paragraph("Konstanz, 3. März 2026")
+    document.add_paragraph("Antrag: Mehr Busse im Hegau")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    read = read_vorlage(buffer.getvalue())
+    assert (read.originator, read.paper_type, read.title) == (
+        "SPD-Fraktion",
+        "Antrag",
+        "Mehr Busse im Hegau",
+    )
+    assert read.date is not None and read.date.isoformat() == "2026-03-03"

@@ -112,8 +112,19 @@ def _docx(data: bytes) -> list[Line]:
         raise ReadError(DAMAGED) from error
     except Exception as error:  # python-docx raises its own errors for broken packages
         raise ReadError(DAMAGED) from error
+    # A Word template keeps the letterhead (and often the header table) in the page header of
+    # the first page; it comes first. Footers hold page numbers and print dates: left out.
+    section = document.sections[0] if document.sections else None
+    header = None
+    if section is not None:
+        header = section.first_page_header if section.different_first_page_header_footer else None
+        if header is None or header.is_linked_to_previous:
+            header = section.header
+    blocks = (
+        list(header.iter_inner_content()) if header and not header.is_linked_to_previous else []
+    )
     lines: list[Line] = []
-    for block in document.iter_inner_content():
+    for block in [*blocks, *document.iter_inner_content()]:
         if isinstance(block, Paragraph):
             lines.extend(_text_lines(block.text))
         elif isinstance(block, Table):
