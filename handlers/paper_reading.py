@@ -17,6 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.access import Caller, admins_only, members_only
 from bot.errors import UserError
+from bot.i18n import format_date, format_when
 from bot.services import paper_reading as drafts
 from bot.services.council_admin.read_papers import (
     ReadDocument,
@@ -31,6 +32,7 @@ from bot.views.paper_reading import PREFIX, preview_buttons, preview_text
 
 Context = ContextTypes.DEFAULT_TYPE
 _FIX = re.compile(rf"^{PREFIX}:fix:([a-z]{{1,8}})$")
+_MEETING = re.compile(rf"^{PREFIX}:mtg:(\d{{1,3}})$")
 
 
 async def _download(context: Context, file_id: str) -> bytes:
@@ -49,7 +51,8 @@ async def _show(update: Update, caller: Caller, view: drafts.DraftView) -> None:
         language=caller.language,
         meetings=view.meetings,
     )
-    await reply(update, text, preview_buttons(view.exists, caller.language))
+    buttons = preview_buttons(view.exists, caller.language, view.fields, view.meetings)
+    await reply(update, text, buttons)
 
 
 @admins_only
@@ -108,6 +111,28 @@ async def fix_field(update: Update, context: Context, caller: Caller) -> None:
         await reply(update, caller.t("paper_reading.ask", label=label))
 
 
+@admins_only
+async def ask_meeting(update: Update, context: Context, caller: Caller) -> None:
+    """A consultation's committee has no meeting that day: ask its time and place."""
+    index = int(parse_callback(update, _MEETING).group(1))
+    chat = update.effective_chat
+    assert chat is not None
+    runtime = caller.runtime
+    async with runtime.sessions.begin() as session:
+        draft = await drafts.current_draft(
+            session, actor=caller.person, chat_id=chat.id, now=runtime.now()
+        )
+        wanted = await drafts.meeting_wanted(session, draft, index, tz=runtime.settings.tz)
+        drafts.ask_for_meeting(draft, index, runtime.now())
+    await answer_query(update)
+    text = caller.t(
+        "paper_reading.ask_meeting",
+        organization=wanted.organization.name,
+        date=format_date(wanted.day, caller.language),
+    )
+    await reply(update, text)
+
+
 @members_only
 async def typed_text(update: Update, context: Context, caller: Caller) -> None:
     """A typed correction when this chat's draft waits for one; otherwise what the fallback
@@ -121,12 +146,28 @@ async def typed_text(update: Update, context: Context, caller: Caller) -> None:
             session, actor=caller.person, chat_id=chat.id, now=runtime.now()
         )
         if draft is not None:
-            drafts.correct(draft, message.text, runtime.now())
+            if drafts.awaited_meeting(draft) is not None:
+                meeting = await drafts.create_consultation_meeting(
+                    session,
+                    actor=caller.person,
+                    draft=draft,
+                    text=message.text,
+                    tz=runtime.settings.tz,
+                    now=runtime.now(),
+                    notifier=change_notifier(runtime.settings, skip_person_id=caller.person.id),
+                )
+                when = format_when(meeting.start, caller.language, runtime.settings.tz)
+                created = caller.t("paper_reading.meeting_created", when=when)
+            else:
+                drafts.correct(draft, message.text, runtime.now())
+                created = None
             await session.flush()
             view = await drafts.view_of(session, draft, tz=runtime.settings.tz)
     if draft is None:
         await reply(update, caller.t("fallback.unknown_command"))
         return
+    if created:
+        await reply(update, created)
     await _show(update, caller, view)
 
 
@@ -176,6 +217,7 @@ async def drop(update: Update, context: Context, caller: Caller) -> None:
 HANDLERS: list[BaseHandler[Update, Context, None]] = [
     MessageHandler(PRIVATE & filters.Document.ALL, got_document),
     CallbackQueryHandler(fix_field, pattern=rf"^{PREFIX}:fix:"),
+    CallbackQueryHandler(ask_meeting, pattern=rf"^{PREFIX}:mtg:"),
     CallbackQueryHandler(publish, pattern=rf"^{PREFIX}:pub$"),
     CallbackQueryHandler(drop, pattern=rf"^{PREFIX}:drop$"),
     MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, typed_text),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
-from bot.parsing import parse_date
+from bot.parsing import local_datetime, parse_date, parse_time
+from bot.services.council_admin.meetings import create_meeting
 from bot.services.council_admin.papers import clean_reference
+from bot.services.importer import Notifier
 from bot.services.members import require_admin
 from bot.services.organization_names import match_organization
 from bot.services.reader import Vorlage
@@ -25,7 +27,14 @@ from bot.services.reader.import_document import meeting_on
 from bot.services.reader.lines import Line, normalize
 from bot.services.reader.model import ROLES
 from bot.services.reader.sections import split_sections
-from storage.models import DocumentDraft, OrganizationKind, Person
+from storage.models import (
+    DocumentDraft,
+    Meeting,
+    MeetingKind,
+    Organization,
+    OrganizationKind,
+    Person,
+)
 from storage.queries.council import paper_by_reference
 from storage.queries.drafts import delete_draft, draft_of_chat
 from storage.queries.organizations import all_organizations
@@ -139,6 +148,102 @@ async def view_of(session: AsyncSession, draft: DocumentDraft, *, tz: tzinfo) ->
         else:
             meetings.append(await meeting_on(session, committee, step.date, tz) is not None)
     return DraftView(dict(draft.fields), draft.file_name, exists, draft.awaiting, tuple(meetings))
+
+
+MEETING_PREFIX = "meeting:"  # `awaiting` value while the time and place of a meeting is asked
+
+
+@dataclass(frozen=True)
+class MeetingWanted:
+    """A consultation whose committee is known but has no meeting on that day yet."""
+
+    index: int
+    organization: Organization
+    day: date
+    public: bool
+
+
+async def meeting_wanted(
+    session: AsyncSession, draft: DocumentDraft, index: int, *, tz: tzinfo
+) -> MeetingWanted:
+    steps = vorlage_of(draft).consultations
+    if not 0 <= index < len(steps) or steps[index].date is None:
+        raise UserError("access.bad_button")
+    step = steps[index]
+    assert step.date is not None
+    committees = [
+        (organization.name, organization)
+        for organization in await all_organizations(session)
+        if organization.kind is OrganizationKind.COMMITTEE
+    ]
+    committee = match_organization(step.organization, committees)
+    if committee is None or await meeting_on(session, committee, step.date, tz) is not None:
+        raise UserError("access.bad_button")
+    return MeetingWanted(index, committee, step.date, step.public is not False)
+
+
+def ask_for_meeting(draft: DocumentDraft, index: int, now: datetime) -> None:
+    draft.awaiting = f"{MEETING_PREFIX}{index}"
+    draft.expires_at = now + DRAFT_LIFETIME
+
+
+def awaited_meeting(draft: DocumentDraft) -> int | None:
+    """The consultation whose meeting's time and place the next text gives, if any."""
+    awaiting = draft.awaiting or ""
+    if awaiting.startswith(MEETING_PREFIX) and awaiting[len(MEETING_PREFIX) :].isdigit():
+        return int(awaiting[len(MEETING_PREFIX) :])
+    return None
+
+
+async def create_consultation_meeting(
+    session: AsyncSession,
+    *,
+    actor: Person,
+    draft: DocumentDraft,
+    text: str,
+    tz: tzinfo,
+    now: datetime,
+    notifier: Notifier | None,
+) -> Meeting:
+    """Create the meeting of an awaited consultation from "14:00 Landratsamt, Raum 214"."""
+    index = awaited_meeting(draft)
+    if index is None:
+        raise UserError("paper_reading.no_draft")
+    wanted = await meeting_wanted(session, draft, index, tz=tz)
+    clock, location = time_and_place(text)
+    start = local_datetime(wanted.day, clock, tz, written=text.strip())
+    change = await create_meeting(
+        session,
+        actor=actor,
+        organization_key=wanted.organization.key,
+        kind=MeetingKind.SESSION,
+        name=wanted.organization.name,
+        start=start,
+        end=None,
+        location=location,
+        public=wanted.public,
+        rsvp=False,
+        now=now,
+        tz=tz,
+        notifier=notifier,
+    )
+    draft.awaiting = None
+    draft.expires_at = now + DRAFT_LIFETIME
+    return change.item
+
+
+def time_and_place(text: str) -> tuple[time, str | None]:
+    """ "14:00 Landratsamt" or "14 Uhr, Kreishaus": the time first, then the place."""
+    words = text.replace(",", " , ").split()
+    for count in (2, 1):
+        if len(words) >= count:
+            try:
+                clock = parse_time(" ".join(words[:count]))
+            except UserError:
+                continue
+            place = " ".join(words[count:]).replace(" , ", ", ").strip(" ,")
+            return clock, place or None
+    raise UserError("parsing.not_a_time", text=text.strip()[:40])
 
 
 def ask_for(draft: DocumentDraft, code: str, now: datetime) -> str:

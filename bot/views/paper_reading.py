@@ -127,12 +127,31 @@ def preview_text(
     return "\n".join(blocks)
 
 
-def preview_buttons(exists: bool, language: str) -> list[list[Button]]:
+MAX_MEETING_BUTTONS = 4
+
+
+def preview_buttons(
+    exists: bool,
+    language: str,
+    fields: dict[str, object] | None = None,
+    meetings: Sequence[bool | None] = (),
+) -> list[list[Button]]:
     fixes: list[Button] = [
         (t(language, f"paper_reading.fix.{field}"), f"{PREFIX}:fix:{code}")
         for field, code in BUTTONS
     ]
     rows = [fixes[index : index + 3] for index in range(0, len(fixes), 3)]
+    steps = _dicts((fields or {}).get("consultations"))
+    missing = [index for index, found in enumerate(meetings) if found is False]
+    for index in missing[:MAX_MEETING_BUTTONS]:
+        step = steps[index] if index < len(steps) else {}
+        label = t(
+            language,
+            "paper_reading.button_meeting",
+            organization=step.get("organization") or "",
+            date=_day(step.get("date"), language) or "",
+        )
+        rows.append([(label, f"{PREFIX}:mtg:{index}")])
     publish = "paper_reading.button_update" if exists else "paper_reading.button_publish"
     rows.append(
         [

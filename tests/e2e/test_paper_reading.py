@@ -133,3 +133,52 @@ async def test_bad_documents_get_one_sentence_and_nothing_is_stored(
     assert martin.callback_answers[-1].text == (
         "Dieses Dokument ist nicht mehr in Bearbeitung; schicken Sie es bitte noch einmal."
     )
+
+
+FUTURE_VORLAGE = """\
+Vorlage - 2099/001
+Betreff: Busverkehr im Hegau
+Vorlage-Art: Informationsvorlage
+Status: öffentlich
+Beratungsfolge:
+12.05.2099 Kreistag Kenntnisnahme
+13.05.2099 Bauausschuss Nord Kenntnisnahme
+Sachverhalt
+Der Busverkehr wird neu geordnet.
+""".encode()
+
+
+async def test_a_missing_meeting_is_created_from_the_preview(
+    api: LocalBotApi, start_bot: StartBot, sessions: Sessions
+) -> None:
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Person).where(Person.telegram_user_id == ANNA).values(quiet_start=None)
+        )
+    await start_bot()
+    martin, anna = api.user(MARTIN, "Martin"), api.user(ANNA, "Anna")
+    replies = await martin.send_document("vorlage.txt", FUTURE_VORLAGE, mime_type="text/plain")
+    preview = said(replies, "📄 Gelesen aus")
+    assert "• Kreistag, 12. Mai 2099 (öffentlich) – Kenntnisnahme · keine Sitzung" in preview.text
+    labels = [button.text for row in preview.buttons for button in row]
+    assert "📅 Sitzung anlegen: Kreistag, 12. Mai 2099" in labels
+    assert not any("Bauausschuss" in label for label in labels)  # a committee nobody knows
+
+    await martin.press("📅 Sitzung anlegen: Kreistag, 12. Mai 2099")
+    assert martin.last.text.startswith("Wann und wo tagt Kreistag am 12. Mai 2099?")
+    replies = await martin.send("25:00 Kreishaus")
+    assert "25:00" in replies[-1].text  # refused; the question stands
+    replies = await martin.send("15:00 Kreishaus Konstanz")
+    said(replies, "📅 Sitzung angelegt: Dienstag, 12. Mai 2099, 15:00 Uhr")
+    assert "Kreistag, 12. Mai 2099 (öffentlich) – Kenntnisnahme · 📅 Sitzung ist angelegt" in (
+        said(replies, "📄 Gelesen aus").text
+    )
+    await anna.wait_for(lambda message: "12. Mai 2099" in (message.text or ""))
+
+    await martin.press("✅ Veröffentlichen")
+    async with sessions() as session:
+        paper = await paper_by_reference(session, reference="2099/001")
+        assert paper is not None
+        kreistag, bauausschuss = paper.consultations
+        assert kreistag.meeting_id is not None and bauausschuss.meeting_id is None
+        assert bauausschuss.organization.key == "bauausschuss-nord"  # created on publishing

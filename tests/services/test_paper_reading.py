@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -145,3 +145,15 @@ def test_the_preview_marks_every_missing_field() -> None:
     assert "• Jugendhilfeausschuss, 9. November 2026 (öffentlich) – Kenntnisnahme" in full
     assert full.count("nicht gefunden") == 3  # TOP, Beschlussvorschlag, Historie
     assert "Die Vorlage 2026/204 gibt es schon" in full
+
+
+@pytest.mark.parametrize(
+    ("text", "clock", "place"),
+    [
+        ("14:00 Landratsamt, Raum 214", time(14, 0), "Landratsamt, Raum 214"),
+        ("14 Uhr, Kreishaus", time(14, 0), "Kreishaus"),
+        ("9.30", time(9, 30), None),
+    ],
+)
+def test_time_and_place_of_a_meeting(text: str, clock: time, place: str | None) -> None:
+    assert drafts.time_and_place(text) == (clock, place)
