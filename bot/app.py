@@ -34,6 +34,7 @@ from handlers import (
     meetings,
     members,
     paper_admin,
+    paper_reading,
     papers,
     privacy,
     questions,
@@ -76,6 +77,9 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         member_settings.HANDLERS,  # /einstellungen: notices, reminder times, quiet hours
         broadcast.handlers(dialogues),  # /rundschreiben dialogue
         cancel.HANDLERS,  # /abbrechen when no dialogue runs (a running one takes it first)
+        # A document sent outside any dialogue is read as a Vorlage (after the dialogues, so
+        # /vorlage_neu's document step and a broadcast's attachment keep theirs).
+        paper_reading.HANDLERS,
         questions.HANDLERS,  # typed text outside dialogues: Rückfragen and their answers
         fallback.HANDLERS,  # last: strangers' refusal, unknown commands and buttons
     ]
@@ -108,6 +112,9 @@ def build_application(runtime: Runtime) -> BotApplication:
     application = builder.build()
     processor.application = application
     application.bot_data[RUNTIME_KEY] = runtime
+    # Before everything (group -1): the typed correction of a read Vorlage's field, taken only
+    # when this chat's document draft waits for one (handlers/paper_reading.py).
+    application.add_handlers(paper_reading.CORRECTIONS, group=-1)
     for handler_list in handler_lists(runtime.dialogues):
         application.add_handlers(handler_list)
     application.add_error_handler(errors.on_error)

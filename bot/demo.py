@@ -2,7 +2,8 @@
 
 The real bot runs against a local Bot API server and a temporary SQLite database seeded with
 sample data. You type as a member; a number presses the button with that number; lines
-starting with ":" switch who you are (:member, :admin, :stranger, :new) or end the demo
+starting with ":" switch who you are (:member, :admin, :stranger, :new), send a file
+(:send FILE, e.g. one of the sample Vorlagen in examples/vorlagen) or end the demo
 (:quit). Standard input may be piped, so the demo can be scripted:
 
     printf '/start\\n/help\\n' | gremienbot demo
@@ -25,7 +26,9 @@ Gremienbot demo — the real bot, a local Telegram server and sample data.
 You are {who}. Type a message or a command (/help), a number to press a button.
 Switch persona: :member (Anna Beispiel, SPD) · :admin (Dr. Martin Muster) ·
 :stranger (not invited) · :new (opens the invitation link of Clara Neu) · :quit
+Send a document: :send FILE (as :admin, e.g. :send examples/vorlagen/Beschlussvorlage 2022-037.pdf)
 """
+SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "vorlagen"
 
 
 # A reply held back by flood control arrives a little over a second later.
@@ -97,6 +100,9 @@ class DemoChat:
     async def switch(self, command: str) -> bool:
         if command in ("quit", "q", "exit"):
             return False
+        if command == "send" or command.startswith("send "):
+            await self.send_file(command[4:].strip())
+            return True
         if command == "new":
             self.persona = "new"
             link = f"/start {self.people.invite_token}"
@@ -111,6 +117,26 @@ class DemoChat:
         else:
             print("(unknown: use :member, :admin, :stranger, :new or :quit)", flush=True)
         return True
+
+    async def send_file(self, name: str) -> None:
+        """Send a file from disk as a document (a sample Vorlage, by its name alone too)."""
+        loaded = await asyncio.to_thread(_load_file, name)
+        if isinstance(loaded, str):
+            print(loaded, flush=True)
+            return
+        await self.user().send_document(*loaded)
+        self.show(self.new_messages())
+
+
+def _load_file(name: str) -> tuple[str, bytes] | str:
+    """The file's name and content, or a note listing the samples."""
+    path = Path(name).expanduser()
+    if name and not path.is_file() and (SAMPLES / name).is_file():
+        path = SAMPLES / name
+    if not name or not path.is_file():
+        samples = sorted(p.name for p in SAMPLES.glob("*")) if SAMPLES.is_dir() else []
+        return f"(no file {name!r}; samples: {', '.join(samples) or 'none'})"
+    return path.name, path.read_bytes()
 
 
 async def _read_line() -> str:

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.importer import ImportReport, import_yaml
+from bot.services.importer import ImportInvalid, ImportReport, import_yaml
+from bot.services.importer.validate import ImportData, Known, check_references, parse
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 1, 1, 9, 0, tzinfo=ZoneInfo("UTC"))  # before every sample meeting
@@ -153,3 +154,13 @@ async def run_import(
     return await import_yaml(
         sessions, text=text, source="test.yaml", tz=BERLIN, group_key=GROUP, now=NOW, **options
     )
+
+
+def validate(text: str, *, known: Known | None = None) -> ImportData:
+    """The importer's two checks (shape, then references), as bot/services/importer runs them,
+    without a database."""
+    data, found = parse(text, tz=BERLIN)
+    found += check_references(data, known or Known(), group_key=GROUP)
+    if found:
+        raise ImportInvalid(found)
+    return data

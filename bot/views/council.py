@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import date, tzinfo
+from typing import Any
 
 from bot.i18n import format_clock, format_date, format_day, format_when, t
 from storage.models import AgendaItem, Consultation, Meeting, Paper
@@ -144,6 +145,8 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
             originator=paper.originator.name if paper.originator else "–",
         )
     ]
+    if paper.agenda_item:
+        blocks.append(t(language, "paper_details.agenda_item", number=paper.agenda_item))
     if paper.consultations:
         blocks.append(t(language, "papers.consultations_header"))
         blocks += [consultation_line(details, c, language, tz) for c in paper.consultations]
@@ -151,9 +154,35 @@ def paper_blocks(details: PaperDetails, language: str, tz: tzinfo) -> list[str]:
         blocks.append(t(language, "papers.proposal", text=paper.proposal))
     if paper.summary:
         blocks.append(t(language, "papers.summary", text=paper.summary))
+    if paper.history:
+        blocks.append(history_block(paper.history, language))
+    if paper.attachments is not None:
+        blocks.append(
+            t(language, "paper_details.attachments", names="; ".join(paper.attachments))
+            if paper.attachments
+            else t(language, "paper_details.no_attachments")
+        )
     if paper.files:
         blocks.append(t(language, "papers.files", count=len(paper.files)))
     return blocks
+
+
+def history_block(history: list[dict[str, Any]], language: str) -> str:
+    """The earlier consultations the Vorlage names, as imported (plain JSON values)."""
+    lines = [t(language, "paper_details.history_header")]
+    for entry in history:
+        day = date.fromisoformat(entry["date"])
+        reference = entry.get("reference")
+        lines.append(
+            t(
+                language,
+                "paper_details.history_line",
+                date=format_date(day, language),
+                organization=entry.get("name") or entry.get("organization") or "",
+                reference=f" ({reference})" if reference else "",
+            )
+        )
+    return "\n".join(lines)
 
 
 def search_hit(hit: Paper | Meeting | AgendaItem, language: str, tz: tzinfo) -> str:

@@ -12,6 +12,7 @@ from storage.models.council import (
     Paper,
 )
 from storage.models.dialogues import DialogueState
+from storage.models.drafts import DocumentDraft
 from storage.models.enums import (
     AttendanceStatus,
     DeliveryStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "DialogueState",
+    "DocumentDraft",
     "File",
     "GroupChat",
     "Invite",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Timestamps, UTCDateTime
@@ -77,6 +77,11 @@ class Paper(Timestamps, Base):
     originator_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     proposal: Mapped[str | None] = mapped_column(Text)  # Beschlussvorschlag
     summary: Mapped[str | None] = mapped_column(Text)  # Sachverhalt
+    # As printed on the Vorlage: its Tagesordnungspunkt, the earlier consultations it names
+    # ([{"date": ISO, "organization": key, "name": …, "reference": …}]) and its Anlagen.
+    agenda_item: Mapped[str | None] = mapped_column(String(20))
+    history: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    attachments: Mapped[list[str] | None] = mapped_column(JSON)
 
     originator: Mapped[Organization | None] = relationship(lazy="joined")
     consultations: Mapped[list[Consultation]] = relationship(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Organization, OrganizationKind
+from storage.models import Meeting, Organization, OrganizationKind
 
 
 async def of_kind(session: AsyncSession, *, kind: OrganizationKind) -> list[Organization]:
@@ -26,3 +28,25 @@ async def lock_organization(session: AsyncSession, *, key: str) -> None:
     writer at a time): changes that count its members, such as "not the last administrator",
     are then made one after the other, also when chats are handled in parallel."""
     await session.execute(select(Organization.id).where(Organization.key == key).with_for_update())
+
+
+async def all_organizations(session: AsyncSession) -> list[Organization]:
+    query = select(Organization).order_by(Organization.kind, Organization.name)
+    return list((await session.execute(query)).scalars())
+
+
+async def meeting_between(
+    session: AsyncSession, *, organization_id: int, start: datetime, end: datetime
+) -> Meeting | None:
+    """The first meeting of an organization starting in [start, end), cancelled ones last."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.organization_id == organization_id,
+            Meeting.start >= start,
+            Meeting.start < end,
+        )
+        .order_by(Meeting.cancelled, Meeting.start)
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()

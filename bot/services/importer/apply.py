@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.importer.agenda import new_agenda_item, sync_agenda
-from bot.services.importer.diff import assign, assign_organization
+from bot.services.importer.diff import assign, assign_organization, list_as_text
 from bot.services.importer.members import apply_members
 from bot.services.importer.report import (
     BODY,
@@ -142,11 +142,27 @@ class Upsert:
             "date": item.date,
             "proposal": item.proposal,
             "summary": item.summary,
+            "agenda_item": item.agenda_item,
         }
+        attachments = list(item.attachments) if item.attachments is not None else None
+        history = [
+            {
+                "date": entry.date.isoformat(),
+                "organization": entry.organization,
+                "name": self.organizations[entry.organization].name,
+                "reference": entry.reference,
+            }
+            for entry in item.history
+        ] or None
         paper = self.papers.get(item.reference)
         if paper is None:
             paper = Paper(
-                reference=item.reference, originator=originator, consultations=[], **values
+                reference=item.reference,
+                originator=originator,
+                consultations=[],
+                history=history,
+                attachments=attachments,
+                **values,
             )
             self.session.add(paper)
             self.papers[item.reference] = paper
@@ -158,6 +174,8 @@ class Upsert:
         changes: list[FieldChange] = []
         for attribute, value in values.items():
             assign(paper, attribute, value, changes)
+        _assign_list(paper, "attachments", attachments, changes)
+        _assign_list(paper, "history", history, changes)
         assign_organization(paper, "originator", originator, changes)
         if changes:
             self.report.papers.changed.append(
@@ -259,6 +277,22 @@ class Upsert:
                 )
                 return
         changed.append(EntityChange(PAPER, paper.id, paper.reference, paper.name, (change,)))
+
+
+def _assign_list(
+    paper: Paper, attribute: str, new: list[Any] | None, changes: list[FieldChange]
+) -> None:
+    """A JSON list (history, Anlagen): the report shows it as one line of text."""
+    old = getattr(paper, attribute)
+    if old != new:
+        setattr(paper, attribute, new)
+        changes.append(
+            FieldChange(
+                attribute,
+                list_as_text(old) if old is not None else None,
+                list_as_text(new) if new is not None else None,
+            )
+        )
 
 
 def _consultation_info(

@@ -28,3 +28,13 @@ def assign_organization(
     if (old.id if old else None) != (new.id if new else None):
         setattr(target, relation, new)
         changes.append(FieldChange(relation, old.key if old else None, new.key if new else None))
+
+
+def list_as_text(value: list[Any]) -> str:
+    """A JSON list field (a paper's history, its Anlagen) as one line for a change report."""
+    return "; ".join(
+        " ".join(str(part) for part in entry.values() if part)
+        if isinstance(entry, dict)
+        else str(entry)
+        for entry in value
+    )

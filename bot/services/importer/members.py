@@ -48,12 +48,14 @@ async def apply_members(
     for member in members:
         key = str(member.telegram_id) if member.telegram_id is not None else member.name
         faction = organizations[member.faction] if member.faction else None
+        department = organizations[member.department] if member.department else None
         person = await _find(session, member)
         if person is None:
             person = Person(
                 name=member.name,
                 telegram_user_id=member.telegram_id,
                 faction=faction,
+                department=department,
                 function=member.function,
                 is_admin=member.admin,
             )
@@ -68,6 +70,12 @@ async def apply_members(
                 assign(person, "telegram_user_id", member.telegram_id, changes)
             if "faction" in given:
                 assign_organization(person, "faction", faction, changes)
+                if faction is not None and "department" not in given:
+                    assign_organization(person, "department", None, changes)  # never both
+            if "department" in given:
+                assign_organization(person, "department", department, changes)
+                if department is not None and "faction" not in given:
+                    assign_organization(person, "faction", None, changes)
             if "function" in given:
                 assign(person, "function", member.function, changes)
             if "admin" in given:

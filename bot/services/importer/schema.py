@@ -163,6 +163,7 @@ class MemberIn(_Item):
 
     name: Annotated[str, _text(200)]
     faction: Key | None = None
+    department: Key | None = None  # administration staff: a department instead of a faction
     function: Annotated[str, _text(200)] | None = None
     admin: bool = False
     telegram_id: Annotated[int, Field(gt=0)] | None = None
@@ -202,6 +203,14 @@ class ConsultationIn(_Item):
     authoritative: bool = False
 
 
+class HistoryIn(_Item):
+    """An earlier consultation the Vorlage names (Historie)."""
+
+    date: IsoDate
+    organization: Key
+    reference: Reference | None = None
+
+
 class PaperIn(_Item):
     reference: Reference
     name: LongText
@@ -210,6 +219,9 @@ class PaperIn(_Item):
     originator: Key | None = None
     proposal: LongText | None = None
     summary: LongText | None = None
+    agenda_item: Annotated[str, _text(20), BeforeValidator(_number_as_text)] | None = None
+    history: list[HistoryIn] = []
+    attachments: list[Annotated[str, _text(255)]] | None = None  # []: "Anlagen: Keine"
     consultations: list[ConsultationIn] = []
 
 

@@ -66,6 +66,7 @@ class ImportData:
             _collect(organizations, item.get("key"))
         for _, item in self.written("members"):
             _collect(organizations, item.get("faction"))
+            _collect(organizations, item.get("department"))
         for _, item in self.written("meetings"):
             _collect(meetings, item.get("key"))
             _collect(organizations, item.get("organization"))
@@ -77,6 +78,8 @@ class ImportData:
             for _, entry in _entries(item, "consultations", ()):
                 _collect(organizations, entry.get("organization"))
                 _collect(meetings, entry.get("meeting"))
+            for _, entry in _entries(item, "history", ()):
+                _collect(organizations, entry.get("organization"))
         return organizations, papers, meetings
 
 
@@ -237,7 +240,20 @@ def check_references(data: ImportData, known: Known, *, group_key: str) -> list[
             "organizations, so the members cannot join it",
         )
     for path, item in members:
-        organization((*path, "faction"), item.get("faction"), "faction", "the faction")
+        faction = _word(item.get("faction"))
+        if faction is not None and kinds.get(faction) == "department":
+            problems.add(
+                (*path, "faction"),
+                f"'{faction}' is a department, not a faction: write 'department: {faction}'",
+            )
+        else:
+            organization((*path, "faction"), item.get("faction"), "faction", "the faction")
+        organization((*path, "department"), item.get("department"), "department", "the department")
+        if faction is not None and _word(item.get("department")) is not None:
+            problems.add(
+                (*path, "department"),
+                "a member has a faction or a department, not both",
+            )
     for path, item in data.written("meetings"):
         organization((*path, "organization"), item.get("organization"), "", "the organization")
         agenda = list(_entries(item, "agenda", path))
@@ -254,4 +270,11 @@ def check_references(data: ImportData, known: Known, *, group_key: str) -> list[
                 "the committee",
             )
             reference((*entry_path, "meeting"), entry.get("meeting"), meetings, "the meeting")
+        for entry_path, entry in _entries(item, "history", path):
+            organization(
+                (*entry_path, "organization"),
+                entry.get("organization"),
+                "committee",
+                "the committee",
+            )
     return problems.found

@@ -8,8 +8,8 @@ from textwrap import dedent
 import pytest
 
 from bot.services.importer import ImportInvalid, Problem
-from bot.services.importer.validate import ImportData, Known, check_references, parse
-from tests.import_samples import BERLIN, GROUP
+from bot.services.importer.validate import ImportData, Known
+from tests.import_samples import validate
 
 ORGANIZATIONS = """\
 organizations:
@@ -20,12 +20,7 @@ organizations:
 
 
 def check(text: str, known: Known | None = None) -> ImportData:
-    """The importer's two checks (shape, then references), as bot/services/importer runs them."""
-    data, found = parse(dedent(text), tz=BERLIN)
-    found += check_references(data, known or Known(), group_key=GROUP)
-    if found:
-        raise ImportInvalid(found)
-    return data
+    return validate(dedent(text), known=known)
 
 
 def problems(text: str, known: Known | None = None) -> list[Problem]:
