@@ -19,6 +19,7 @@ from storage.models.enums import (
 )
 from storage.models.messaging import Announcement, Delivery
 from storage.models.people import AuditEntry, GroupChat, Invite, Membership, Person
+from storage.models.scale import FeedVersion, JobPeriod, SendBudget
 
 __all__ = [
     "AgendaItem",
@@ -31,9 +32,11 @@ __all__ = [
     "Consultation",
     "Delivery",
     "DeliveryStatus",
+    "FeedVersion",
     "File",
     "GroupChat",
     "Invite",
+    "JobPeriod",
     "Meeting",
     "MeetingKind",
     "Membership",
@@ -41,6 +44,7 @@ __all__ = [
     "OrganizationKind",
     "Paper",
     "Person",
+    "SendBudget",
     "UTCDateTime",
     "utcnow",
 ]
