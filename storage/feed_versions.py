@@ -17,7 +17,7 @@ rows makes a cached rendering at worst older than its version, never newer (no w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import event, update
@@ -47,20 +47,21 @@ _COUNCIL_TABLES = {
 }
 _PEOPLE_TABLES = {model.__table__.name for model in (Attendance, Membership, Person)}  # type: ignore[attr-defined]
 _RAISED = "feed_scopes_raised"
+MAX_PERSON_SCOPES = 50
 
 
 def person_scope(person_id: int) -> str:
     return f"person:{person_id}"
 
 
-def _scopes_of(objects: Iterable[object]) -> set[str]:
+def _scopes_of(objects: Iterable[object], new: Collection[object] = ()) -> set[str]:
     scopes: set[str] = set()
     for obj in objects:
         table = getattr(getattr(obj, "__table__", None), "name", None)
         if table in _COUNCIL_TABLES:
             scopes.add(COUNCIL)
         elif isinstance(obj, Person):
-            scopes.add(person_scope(obj.id) if obj.id is not None else PEOPLE)
+            scopes.add(PEOPLE if obj in new else person_scope(obj.id))
         elif isinstance(obj, Attendance | Membership):
             person_id = obj.person_id
             scopes.add(person_scope(person_id) if person_id is not None else PEOPLE)
@@ -70,7 +71,11 @@ def _scopes_of(objects: Iterable[object]) -> set[str]:
 def raise_versions(session: Session, scopes: Iterable[str]) -> None:
     """Raise the counters of `scopes` in the session's transaction (once per transaction)."""
     raised: set[str] = session.info.setdefault(_RAISED, set())
-    todo = sorted(set(scopes) - raised)  # sorted: concurrent writers lock rows in one order
+    wanted = set(scopes)
+    personal = {scope for scope in wanted if scope not in (COUNCIL, PEOPLE)}
+    if len(personal) > MAX_PERSON_SCOPES:  # a bulk change: one write instead of thousands
+        wanted = (wanted - personal) | {PEOPLE}
+    todo = sorted(wanted - raised)  # sorted: concurrent writers lock rows in one order
     if not todo:
         return
     raised.update(todo)
@@ -98,7 +103,7 @@ def raise_versions(session: Session, scopes: Iterable[str]) -> None:
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
     changed = list(session.new) + list(session.deleted)
     changed += [obj for obj in session.dirty if session.is_modified(obj)]
-    scopes = _scopes_of(changed)
+    scopes = _scopes_of(changed, session.new)
     if scopes:
         raise_versions(session, scopes)
 
