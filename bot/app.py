@@ -7,13 +7,16 @@ which python-telegram-bot tries the handlers of group 0: specific commands first
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
+from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
+from bot.instrumented import InstrumentedApplication
 from bot.jobs import schedule_jobs
 from bot.menus import publish_personal_menu
+from bot.reply_budget import BudgetRateLimiter
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
 from bot.services.attendance import attendance_notifier, combine_notifiers
+from bot.services.delivery.budget import SEND_BUDGET_KEY, send_budget_for
 from bot.services.members import ensure_admins
 from bot.services.notices import change_notifier
 from handlers import (
@@ -82,18 +85,23 @@ def handler_lists(dialogues: admin_dialogue.Registry) -> list[HandlerList]:
 def build_application(runtime: Runtime) -> BotApplication:
     """Build the bot from the settings; `gremienbot run`, the demo and the tests all use this."""
     settings = runtime.settings
+    # One send budget for the bot's replies and the delivery worker's bulk sends (replies
+    # first; on PostgreSQL shared by every instance). The runner hands it to the worker.
+    budget = send_budget_for(settings.delivery_rate, runtime.sessions)
     builder = (
         ApplicationBuilder()
+        .application_class(InstrumentedApplication)  # metrics of every update (bot/metrics.py)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
-        # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
-        # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Direct replies take their token from the shared budget and wait out a
+        # flood-control answer instead of failing (bot/reply_budget.py).
+        .rate_limiter(BudgetRateLimiter(budget))
     )
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     application = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
+    application.bot_data[SEND_BUDGET_KEY] = budget
     dialogues = admin_dialogue.new_registry(application.bot_data)
     for handler_list in handler_lists(dialogues):
         application.add_handlers(handler_list)

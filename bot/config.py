@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     # Members who have not answered an attendance request are reminded this many days before.
     rsvp_reminder_days: int = Field(default=3, ge=1, le=60)
+    # Log lines as text or as one JSON object each (read at start by bot/cli/common.py).
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod

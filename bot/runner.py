@@ -17,6 +17,7 @@ from bot.app import build_application, on_startup
 from bot.config import Settings
 from bot.runtime import BotApplication, Runtime
 from bot.services.delivery import DeliveryOptions, DeliveryWorker
+from bot.services.delivery.budget import SEND_BUDGET_KEY
 from bot.web import WEBHOOK_PATH, create_web_app
 from storage.engine import display_url
 from storage.migrate import upgrade
@@ -112,7 +113,10 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
             # pauses every request on one RetryAfter, while the worker paces per chat itself.
             delivery_bot = await stack.enter_async_context(delivery_bot_for(settings))
             delivery = DeliveryWorker.from_settings(
-                bot=delivery_bot, sessions=runtime.sessions, settings=settings
+                bot=delivery_bot,
+                sessions=runtime.sessions,
+                settings=settings,
+                budget=application.bot_data[SEND_BUDGET_KEY],  # shared with the replies
             )
             await delivery.start()
             try:

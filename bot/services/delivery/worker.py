@@ -44,7 +44,9 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.config import Settings
+from bot.metrics import DELIVERIES, RETRY_AFTER
 from bot.services.delivery import wakeup
+from bot.services.delivery.budget import SendBudget
 from bot.services.delivery.claims import Claims
 from bot.services.delivery.compose import Outgoing, compose, in_quiet_hours
 from bot.services.delivery.options import TELEGRAM_FREE_RATE, DeliveryOptions, DeliveryStats
@@ -69,6 +71,7 @@ class DeliveryWorker:
         sessions: async_sessionmaker[AsyncSession],
         timezone: tzinfo,
         options: DeliveryOptions | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
         self.options = options or DeliveryOptions()
         self.stats = DeliveryStats()
@@ -81,6 +84,7 @@ class DeliveryWorker:
             rate=self.options.rate,
             private_per_second=self.options.private_per_second,
             group_per_minute=self.options.group_per_minute,
+            budget=budget,
         )
         self._slots = asyncio.Semaphore(self.options.slots)
         self._queues: dict[int, deque[Outgoing]] = {}
@@ -102,10 +106,11 @@ class DeliveryWorker:
         bot: Bot,
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
+        budget: SendBudget | None = None,
         **overrides: object,
     ) -> DeliveryWorker:
         options = DeliveryOptions.from_settings(settings, **overrides)
-        return cls(bot=bot, sessions=sessions, timezone=settings.tz, options=options)
+        return cls(bot=bot, sessions=sessions, timezone=settings.tz, options=options, budget=budget)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -291,6 +296,9 @@ class DeliveryWorker:
                     log.exception("sending to chat %s failed", message.chat_id)
             else:
                 outcome = Outcome(Verdict.SENT, message_id=message_id)
+            DELIVERIES.labels(outcome=outcome.verdict.value).inc()
+            if outcome.verdict is Verdict.RETRY_AFTER:
+                RETRY_AFTER.inc()
             try:
                 result = await self._recorder.settle(message, outcome)
             finally:

@@ -1,0 +1,99 @@
+"""The bot token's global send budget (Telegram: about 30 messages per second per token),
+shared by the delivery worker's bulk sends and the bot's replies.
+
+Replies to a member's own action go first: they may reserve a token ahead (waiting for it),
+while bulk sends take one only when the replies' reserve stays untouched. So a member's
+`/tagesordnung` during a broadcast to hundreds waits a fraction of a second, not minutes.
+
+* `LocalBudget`: in the process (SQLite, one instance).
+* `DatabaseBudget`: a token bucket row in PostgreSQL (storage/queries/send_budget.py), so N
+  instances together stay within the one budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from abc import ABC, abstractmethod
+
+from aiolimiter import AsyncLimiter
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.queries.send_budget import take_send_token
+
+BUCKET = "global"
+SEND_BUDGET_KEY = "send_budget"  # where the Application keeps its budget (bot_data)
+
+
+class SendBudget(ABC):
+    """Where every message-sending request of the bot takes its token."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        # About a sixth of a second's worth at once (at least one): smooth, yet no lost rate.
+        self.burst = max(1, min(int(rate), math.ceil(rate / 6)))
+        self.reserve = max(1.0, self.burst / 2)  # kept free for replies
+
+    @abstractmethod
+    async def take(self, *, reply: bool) -> None:
+        """Wait until one message may go out; `reply` for an answer to a member's action."""
+
+
+class LocalBudget(SendBudget):
+    """One process: a leaky bucket; bulk sends wait while a reply is waiting."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__(rate)
+        self._limiter = AsyncLimiter(self.burst, self.burst / rate)
+        self._replies_waiting = 0
+        self._no_replies = asyncio.Event()
+        self._no_replies.set()
+
+    async def take(self, *, reply: bool) -> None:
+        if not reply:
+            while not self._no_replies.is_set():
+                await self._no_replies.wait()
+            await self._limiter.acquire()
+            return
+        self._replies_waiting += 1
+        self._no_replies.clear()
+        try:
+            await self._limiter.acquire()
+        finally:
+            self._replies_waiting -= 1
+            if not self._replies_waiting:
+                self._no_replies.set()
+
+
+class DatabaseBudget(SendBudget):
+    """Several instances: the bucket is a row in PostgreSQL (one statement per message)."""
+
+    def __init__(self, rate: float, sessions: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__(rate)
+        self._sessions = sessions
+
+    async def take(self, *, reply: bool) -> None:
+        while True:
+            async with self._sessions.begin() as session:
+                wait = await take_send_token(
+                    session,
+                    bucket=BUCKET,
+                    rate=self.rate,
+                    burst=self.burst,
+                    reserve=0.0 if reply else self.reserve,
+                    debt=reply,
+                )
+            if reply:  # the token is reserved: wait for its time, then send
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                return
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+
+def send_budget_for(rate: float, sessions: async_sessionmaker[AsyncSession]) -> SendBudget:
+    """The database's budget on PostgreSQL (several instances), else the process's."""
+    bind = sessions.kw.get("bind")
+    dialect = getattr(getattr(bind, "dialect", None), "name", "")
+    return DatabaseBudget(rate, sessions) if dialect == "postgresql" else LocalBudget(rate)
