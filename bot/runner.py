@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import build_application, on_startup
 from bot.config import Settings
+from bot.periodic import startup_once
 from bot.runtime import BotApplication, Runtime
 from bot.services.delivery import DeliveryOptions, DeliveryWorker
 from bot.services.delivery.budget import SEND_BUDGET_KEY
@@ -62,7 +63,8 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
     settings.require_token()  # fail before touching the database
     runtime = Runtime.from_settings(settings)
     try:
-        await upgrade(runtime.engine)
+        if await upgrade(runtime.engine):  # on PostgreSQL under a lock: once for all instances
+            log.info("database schema migrated")
         application = build_application(runtime)
         web = create_web_app(runtime, application)
         server = EmbeddedServer(
@@ -75,7 +77,9 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
             )
         )
         async with application, contextlib.AsyncExitStack() as stack:
-            await on_startup(application)
+            # Administrators from ADMINS and the command menus: once for instances started
+            # together, under the database's start-up lock (bot/periodic.py).
+            await startup_once(runtime, lambda: on_startup(application))
             await application.start()
             if settings.webhook_url:
                 secret = (
