@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     # Members who have not answered an attendance request are reminded this many days before.
     rsvp_reminder_days: int = Field(default=3, ge=1, le=60)
+    # Seconds a delivery worker's claim lasts unless renewed: after a crash, another
+    # instance takes the dead one's deliveries over at most this much later.
+    delivery_lease: float = Field(default=60.0, ge=1, le=3600)
     # Log lines as text or as one JSON object each (read at start by bot/cli/common.py).
     log_format: Literal["text", "json"] = "text"
 

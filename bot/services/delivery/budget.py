@@ -31,8 +31,8 @@ class SendBudget(ABC):
     def __init__(self, rate: float) -> None:
         self.rate = rate
         # About a sixth of a second's worth at once (at least one): smooth, yet no lost rate.
-        self.burst = max(1, min(int(rate), math.ceil(rate / 6)))
-        self.reserve = max(1.0, self.burst / 2)  # kept free for replies
+        self.burst = max(2, min(int(rate), math.ceil(rate / 6)))
+        self.reserve = 1.0  # a token kept free for replies: bulk needs two to take one
 
     @abstractmethod
     async def take(self, *, reply: bool) -> None:
@@ -71,6 +71,11 @@ class DatabaseBudget(SendBudget):
     def __init__(self, rate: float, sessions: async_sessionmaker[AsyncSession]) -> None:
         super().__init__(rate)
         self._sessions = sessions
+        # A token bucket lets `refill * T + burst` through in any T seconds: with three
+        # tokens and a refill of rate - 3 no second sees more than `rate` messages, whichever
+        # instances send them (Telegram counts per second).
+        self.burst = 3
+        self.refill = max(1.0, rate - self.burst) if rate > 2 * self.burst else rate
 
     async def take(self, *, reply: bool) -> None:
         while True:
@@ -78,7 +83,7 @@ class DatabaseBudget(SendBudget):
                 wait = await take_send_token(
                     session,
                     bucket=BUCKET,
-                    rate=self.rate,
+                    rate=self.refill,
                     burst=self.burst,
                     reserve=0.0 if reply else self.reserve,
                     debt=reply,
