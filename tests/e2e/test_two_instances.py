@@ -19,7 +19,6 @@ import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -30,6 +29,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.config import Settings
 from bot.localapi import LocalBotApi, RateLimits
 from bot.sandbox import Sandbox, sandbox
 from bot.services.broadcast import Audience, AudienceChoice, create_broadcast
@@ -103,8 +103,6 @@ async def _broadcast(url: str, text: str) -> None:
     engine = create_engine(url)
     try:
         async with create_session_factory(engine).begin() as session:
-            from bot.config import Settings
-
             await create_broadcast(
                 session,
                 actor=None,
@@ -156,19 +154,22 @@ async def _process_instance(api: LocalBotApi, url: str, folder: Path) -> AsyncIt
         "GREMIENBOT_WEBHOOK_SECRET": SECRET,
         "GREMIENBOT_DELIVERY_LEASE": str(LEASE),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
         cwd=folder,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         async with httpx.AsyncClient() as client:
             while True:
-                assert process.poll() is None, "the instance exited at start"
+                assert process.returncode is None, "the instance exited at start"
                 assert time.monotonic() < deadline, "the instance did not come up"
                 with contextlib.suppress(httpx.HTTPError):
                     if (await client.get(f"{base}/healthz")).status_code == 200:
@@ -176,13 +177,13 @@ async def _process_instance(api: LocalBotApi, url: str, folder: Path) -> AsyncIt
                 await asyncio.sleep(0.2)
         yield process, base
     finally:
-        if process.poll() is None:
+        if process.returncode is None:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(process.wait(), 20)
+            except TimeoutError:
                 process.kill()
-                process.wait(timeout=10)
+                await asyncio.wait_for(process.wait(), 10)
 
 
 async def test_two_instances_share_one_bot(
@@ -261,7 +262,7 @@ async def test_two_instances_share_one_bot(
                 assert time.monotonic() < deadline, "the second broadcast did not start"
                 await asyncio.sleep(0.1)
             process.send_signal(signal.SIGKILL)
-            process.wait(timeout=10)
+            await asyncio.wait_for(process.wait(), 10)
             api.balance_webhook([first.bot.http_url, second.bot.http_url])
             await _until_delivered(pg_url, timeout=60)
         for member in members:
