@@ -2,6 +2,7 @@
 alternating between them as a reverse proxy would send them (issue 16).
 
 * both started at the same moment on an empty database come up; the migrations ran once;
+* reminders: both instances' reminder jobs run at once; each member is reminded once;
 * a broadcast to 300 members while both run stays within one send budget at the Bot API
   server (no 429, at most 30 per second plus the budget's small burst in any second) and
   reaches each member once; a member's command during it is answered within 2 seconds;
@@ -22,6 +23,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,14 @@ from bot.services.delivery import notify
 from bot.services.delivery.budget import DatabaseBudget
 from bot.services.importer import import_yaml
 from storage.engine import create_engine, create_session_factory
-from storage.models import Delivery, DeliveryStatus, utcnow
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    Meeting,
+    MeetingKind,
+    Organization,
+    utcnow,
+)
 from tests.conftest import PG_ENV
 
 pytestmark = pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"PostgreSQL only: {PG_ENV}")
@@ -97,6 +106,17 @@ def _busiest_second(times: list[float]) -> int:
             start += 1
         most = max(most, end - start + 1)
     return most
+
+
+async def _import(box: Sandbox, members: int) -> None:
+    await import_yaml(
+        box.bot.runtime.sessions,
+        text=_document(members),
+        source="members.yaml",
+        tz=box.settings.tz,
+        group_key="lenkungsgruppe",
+        notify=False,
+    )
 
 
 async def _broadcast(url: str, text: str) -> None:
@@ -202,14 +222,43 @@ async def test_two_instances_share_one_bot(
         assert isinstance(first.bot.application.bot_data["send_budget"], DatabaseBudget)
         api.balance_webhook([first.bot.http_url, second.bot.http_url])
 
-        await import_yaml(
-            first.bot.runtime.sessions,
-            text=_document(MEMBERS),
-            source="members.yaml",
-            tz=first.settings.tz,
-            group_key="lenkungsgruppe",
-            notify=False,
-        )
+        # Reminders: both instances' reminder jobs run at the same moment; one does the work,
+        # and each member is reminded once.
+        sessions = first.bot.runtime.sessions
+        await _import(first, 3)
+        soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=90)
+        async with sessions.begin() as session:
+            committee = (
+                await session.execute(
+                    select(Organization).where(Organization.key == "lenkungsgruppe")
+                )
+            ).scalar_one()
+            meeting = Meeting(
+                key="lg-soon",
+                organization=committee,
+                kind=MeetingKind.APPOINTMENT,
+                name="Kurzfristige Abstimmung",
+                start=soon,
+                public=False,
+                created_at=soon - timedelta(days=2),
+            )
+            session.add(meeting)
+        early = [api.user(FIRST_ID + n, f"Mitglied {n:03d}") for n in range(3)]
+        jobs = []
+        for box in (first, second):
+            queue = box.bot.application.job_queue
+            assert queue is not None
+            [job] = queue.get_jobs_by_name("reminders")
+            jobs.append(job.run(box.bot.application))
+        await asyncio.gather(*jobs)
+        await _until_delivered(pg_url, timeout=30)
+        for member in early:
+            await member.wait_for(lambda m: "Kurzfristige Abstimmung" in m.text)
+            assert len(member.messages) == 1, member.id
+        async with sessions.begin() as session:
+            await session.delete(await session.get(Meeting, meeting.id))
+
+        await _import(first, MEMBERS)
         members = [api.user(FIRST_ID + n, f"Mitglied {n:03d}") for n in range(MEMBERS)]
         asker = members[-1]
 
