@@ -4,7 +4,10 @@ How it works
   * The main loop *claims* due rows (oldest first) in a short transaction: it writes its id into
     `claimed_by` and a lease end into `next_attempt_at`, renewed every third of the lease while
     the rows are held. On PostgreSQL the claim uses `SELECT … FOR UPDATE SKIP LOCKED`, so several
-    instances can run side by side, and a chat held by one instance is left to it. On SQLite run
+    instances can run side by side, and a chat held by one instance is left to it (the claims
+    of all instances take turns under an advisory lock, so no two claim one chat at once).
+    The global rate is a `SendBudget` shared with the bot's replies; on PostgreSQL a token
+    bucket row shared by every instance (bot/services/delivery/budget.py). On SQLite run
     one worker process only (the default `gremienbot run` does): the clause does not exist there,
     and at start the worker hands back every claim, which is only right for a single process.
   * Claimed rows are combined into messages per chat (`compose`) and queued per chat. One task
