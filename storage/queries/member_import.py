@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.feed_versions import PEOPLE, raise_versions
@@ -77,10 +77,13 @@ async def reserve_person_ids(session: AsyncSession, *, count: int) -> list[int]:
     if count <= 0:
         return []
     if (await session.connection()).dialect.name == "postgresql":
-        query = select(func.nextval(func.pg_get_serial_sequence("persons", "id"))).select_from(
-            func.generate_series(1, count)
-        )
-        return list((await session.execute(query)).scalars())
+        sequence = (
+            await session.execute(select(func.pg_get_serial_sequence("persons", "id")))
+        ).scalar_one()
+        # setval-free and safe with concurrent writers; the sequence is named once, not per row.
+        query = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :n)")
+        rows = await session.execute(query, {"sequence": sequence, "n": count})
+        return [int(value) for value in rows.scalars()]
     await session.run_sync(raise_versions, [PEOPLE])  # a write: takes the lock
     largest = (await session.execute(select(func.max(Person.id)))).scalar_one_or_none() or 0
     return list(range(largest + 1, largest + 1 + count))

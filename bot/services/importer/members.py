@@ -117,9 +117,10 @@ async def apply_members(
         if person.telegram_user_id is None:
             report.uninvited.append(person.name)
     # Ids given up front: the flush then inserts all new persons in one batch.
-    for (person, _key), person_id in zip(
-        created, await reserve_person_ids(session, count=len(created)), strict=True
-    ):
+    # (Without autoflush: the new persons must not be flushed before they have their ids.)
+    with session.no_autoflush:
+        person_ids = await reserve_person_ids(session, count=len(created))
+    for (person, _key), person_id in zip(created, person_ids, strict=True):
         person.id = person_id
     await session.flush()
     for person, key in created:
