@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -24,6 +25,7 @@ from bot.metrics import RETRY_AFTER
 from bot.services.delivery.budget import SendBudget
 
 MAX_RETRIES = 3
+GROUP_PER_MINUTE = 20
 
 
 def is_send_method(endpoint: str) -> bool:
@@ -38,6 +40,17 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
     def __init__(self, budget: SendBudget, max_retries: int = MAX_RETRIES) -> None:
         self.budget = budget
         self.max_retries = max_retries
+        # Telegram's 20 messages per minute per group, for the replies in a group chat.
+        self._groups: dict[int, AsyncLimiter] = {}
+
+    def _group(self, data: dict[str, Any]) -> AsyncLimiter | None:
+        chat_id = data.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id >= 0:
+            return None
+        limiter = self._groups.get(chat_id)
+        if limiter is None:
+            limiter = self._groups[chat_id] = AsyncLimiter(GROUP_PER_MINUTE, 60)
+        return limiter
 
     async def initialize(self) -> None:
         pass
@@ -55,7 +68,10 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         sends = is_send_method(endpoint)
+        group = self._group(data) if sends else None
         for attempt in range(self.max_retries + 1):
+            if group is not None:
+                await group.acquire()
             if sends:
                 await self.budget.take(reply=True)
             try:

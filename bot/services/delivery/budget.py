@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from abc import ABC, abstractmethod
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.queries.send_budget import take_send_token
@@ -40,29 +40,42 @@ class SendBudget(ABC):
 
 
 class LocalBudget(SendBudget):
-    """One process: a leaky bucket; bulk sends wait while a reply is waiting."""
+    """One process: the same token bucket as `DatabaseBudget`, kept in memory.
+
+    A reply reserves its token at once (going into debt if need be) and waits for its time;
+    a bulk send takes a token only while more than the replies' reserve is left and no reply
+    is waiting, so a reply overtakes every bulk send that has not gone out yet.
+    """
 
     def __init__(self, rate: float) -> None:
         super().__init__(rate)
-        self._limiter = AsyncLimiter(self.burst, self.burst / rate)
+        self._tokens = float(self.burst)
+        self._updated = time.monotonic()
         self._replies_waiting = 0
-        self._no_replies = asyncio.Event()
-        self._no_replies.set()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(float(self.burst), self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
 
     async def take(self, *, reply: bool) -> None:
-        if not reply:
-            while not self._no_replies.is_set():
-                await self._no_replies.wait()
-            await self._limiter.acquire()
+        self._refill()
+        if reply:
+            self._tokens -= 1.0
+            if self._tokens < 0:
+                self._replies_waiting += 1
+                try:
+                    await asyncio.sleep(-self._tokens / self.rate)
+                finally:
+                    self._replies_waiting -= 1
             return
-        self._replies_waiting += 1
-        self._no_replies.clear()
-        try:
-            await self._limiter.acquire()
-        finally:
-            self._replies_waiting -= 1
-            if not self._replies_waiting:
-                self._no_replies.set()
+        while True:
+            self._refill()
+            need = 1.0 + self.reserve
+            if not self._replies_waiting and self._tokens >= need:
+                self._tokens -= 1.0
+                return
+            await asyncio.sleep(max(need - self._tokens, 0.25) / self.rate)
 
 
 class DatabaseBudget(SendBudget):
