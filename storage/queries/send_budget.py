@@ -46,3 +46,30 @@ async def take_send_token(
             return 0.0 if debt else 1.0 / rate
         return max(1.0 / rate / 4, (1.0 + reserve - float(level)) / rate)
     return max(0.0, -float(left) / rate)
+
+
+_TAKE_MANY = text(
+    "WITH cur AS (SELECT LEAST(:burst, tokens + GREATEST(0, extract(epoch from "
+    "clock_timestamp()) - refilled_at) * :rate) AS level, extract(epoch from "
+    "clock_timestamp()) AS t FROM send_budget WHERE bucket = :bucket FOR UPDATE) "
+    "UPDATE send_budget SET tokens = cur.level - LEAST(:count, floor(cur.level - :reserve)), "
+    "refilled_at = GREATEST(cur.t, send_budget.refilled_at) "
+    "FROM cur WHERE send_budget.bucket = :bucket AND cur.level >= 1 + :reserve "
+    "RETURNING LEAST(:count, floor(cur.level - :reserve))"
+)
+
+
+async def take_send_tokens(
+    session: AsyncSession, *, bucket: str, rate: float, burst: float, reserve: float, count: int
+) -> tuple[int, float]:
+    """Take up to `count` tokens for bulk sends, leaving `reserve` for replies; returns how
+    many were taken and, when none, the seconds to wait before asking again."""
+    params = {"bucket": bucket, "rate": rate, "burst": burst, "reserve": reserve, "count": count}
+    taken = (await session.execute(_TAKE_MANY, params)).scalar_one_or_none()
+    if taken is not None and int(taken) >= 1:
+        return int(taken), 0.0
+    level = (await session.execute(_LEVEL, params)).scalar_one_or_none()
+    if level is None:  # first use of this bucket
+        await session.execute(_ENSURE, params)
+        return 0, 0.0
+    return 0, max(1.0 / rate / 4, (1.0 + reserve - float(level)) / rate)

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.queries.send_budget import take_send_token
+from storage.queries.send_budget import take_send_token, take_send_tokens
 
 BUCKET = "global"
 SEND_BUDGET_KEY = "send_budget"  # where the Application keeps its budget (bot_data)
@@ -79,34 +79,55 @@ class LocalBudget(SendBudget):
 
 
 class DatabaseBudget(SendBudget):
-    """Several instances: the bucket is a row in PostgreSQL (one statement per message)."""
+    """Several instances: the bucket is a row in PostgreSQL. A reply takes its token with one
+    statement; bulk sends fetch a few tokens per statement (up to `batch`) and use them here,
+    so a high paid-broadcast rate is not held back by round trips to the database."""
 
     def __init__(self, rate: float, sessions: async_sessionmaker[AsyncSession]) -> None:
         super().__init__(rate)
         self._sessions = sessions
-        # A token bucket lets `refill * T + burst` through in any T seconds: with three
-        # tokens and a refill of rate - 3 no second sees more than `rate` messages, whichever
-        # instances send them (Telegram counts per second).
-        self.burst = 3
-        self.refill = max(1.0, rate - self.burst) if rate > 2 * self.burst else rate
+        # A token bucket lets `refill * T + burst` through in any T seconds: with a refill of
+        # rate - burst no second sees more than `rate` messages, whichever instances send
+        # them (Telegram counts per second). A tenth of a second's worth at least three.
+        self.burst = max(3, math.ceil(rate / 10))
+        self.refill = rate - self.burst if rate > 2 * self.burst else rate
+        self.batch = max(1, self.burst - 2)
+        self._local = 0  # bulk tokens fetched and not used yet
+        self._fetching = asyncio.Lock()
 
     async def take(self, *, reply: bool) -> None:
-        while True:
+        if reply:
             async with self._sessions.begin() as session:
                 wait = await take_send_token(
                     session,
                     bucket=BUCKET,
                     rate=self.refill,
                     burst=self.burst,
-                    reserve=0.0 if reply else self.reserve,
-                    debt=reply,
+                    reserve=0.0,
+                    debt=True,
                 )
-            if reply:  # the token is reserved: wait for its time, then send
-                if wait > 0:
-                    await asyncio.sleep(wait)
+            if wait > 0:  # the token is reserved: wait for its time, then send
+                await asyncio.sleep(wait)
+            return
+        while True:
+            if self._local > 0:
+                self._local -= 1
                 return
-            if wait <= 0:
-                return
+            async with self._fetching:
+                if self._local > 0:
+                    continue
+                async with self._sessions.begin() as session:
+                    taken, wait = await take_send_tokens(
+                        session,
+                        bucket=BUCKET,
+                        rate=self.refill,
+                        burst=self.burst,
+                        reserve=self.reserve,
+                        count=self.batch,
+                    )
+                if taken:
+                    self._local += taken - 1
+                    return
             await asyncio.sleep(wait)
 
 
