@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Select, String, bindparam, cast, func, literal, select, type_coerce
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import raiseload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import NullType
@@ -184,9 +184,11 @@ async def member_with_feed_versions(
     """Like `member_by_calendar_secret_hash`, with the change counters of the member's feed
     (council, people, person:<id>) read in the same query: what a revalidation costs."""
     params = {"secret_hash": secret_hash, "group_key": group_key, "today": today}
-    connection = await session.connection()
-    if connection.dialect.name == "sqlite":
-        row = await _sqlite_one(connection, params)
+    bind = session.bind
+    if isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite":
+        # A connection of its own, outside the session's transaction: nothing to roll back.
+        async with bind.connect() as connection:
+            row = await _sqlite_one(connection, params)
     else:
         row = (await session.execute(_MEMBER_WITH_FEED_VERSIONS, params)).one_or_none()
     if row is None:
