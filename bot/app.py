@@ -7,13 +7,16 @@ which python-telegram-bot tries the handlers of group 0: specific commands first
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
+from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.commands import publish_menus
 from bot.dialogues import ChatOrderedProcessor, DialogueMemory, SavingRateLimiter
+from bot.instrumented import InstrumentedApplication
 from bot.jobs import schedule_jobs
 from bot.menus import publish_personal_menu
+from bot.reply_budget import BudgetRateLimiter
 from bot.runtime import RUNTIME_KEY, BotApplication, Runtime
+from bot.services.delivery.budget import send_budget_for
 from bot.services.members import ensure_admins
 from handlers import (
     agenda,
@@ -88,20 +91,19 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
 def build_application(runtime: Runtime) -> BotApplication:
     """Build the bot from the settings; `gremienbot run`, the demo and the tests all use this."""
     settings = runtime.settings
+    # One send budget for the bot's replies and the delivery worker's bulk sends (replies
+    # first; on PostgreSQL shared by every instance). The runner hands it to the worker.
+    budget = runtime.send_budget = send_budget_for(settings.delivery_rate, runtime.sessions)
     builder = (
         ApplicationBuilder()
+        .application_class(InstrumentedApplication)  # metrics of every update (bot/metrics.py)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
-        # Direct replies wait out a flood-control answer instead of failing. Bulk sends do not
-        # go through this limiter: the delivery worker paces them per chat (DESIGN section 8).
-        # Before a request goes out while an update is handled, the chat's dialogue is stored
-        # (bot/dialogues): an answer never runs ahead of the stored state.
-        .rate_limiter(
-            SavingRateLimiter(
-                AIORateLimiter(overall_max_rate=settings.reply_rate, max_retries=3),
-                runtime.dialogues,
-            )
-        )
+        # Direct replies take their token from the shared send budget and wait out a
+        # flood-control answer instead of failing (bot/reply_budget.py). Before a request goes
+        # out while an update is handled, the chat's dialogue is stored (bot/dialogues): an
+        # answer never runs ahead of the stored state.
+        .rate_limiter(SavingRateLimiter(BudgetRateLimiter(budget), runtime.dialogues))
     )
     # Chats in parallel, each chat in order; dialogue state loaded and stored around each
     # update (bot/dialogues/processor.py).

@@ -49,9 +49,11 @@ class Settings(BaseSettings):
     dialogue_timeout: float = Field(default=1800, gt=0, le=7 * 24 * 3600)
     # Updates of different chats handled at once (bot/dialogues/processor.py); 1 = sequential.
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
-    # The bot's own pace for direct replies (python-telegram-bot's AIORateLimiter), messages/s;
-    # 0 = none (the Bot API server's flood answers are still waited out).
-    reply_rate: float = Field(default=30.0, ge=0, le=1000)
+    # Seconds a delivery worker's claim lasts unless renewed: after a crash, another
+    # instance takes the dead one's deliveries over at most this much later.
+    delivery_lease: float = Field(default=60.0, ge=1, le=3600)
+    # Log lines as text or as one JSON object each (read at start by bot/cli/common.py).
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod

@@ -22,8 +22,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.metrics import FEED_REQUESTS
 from bot.runtime import BotApplication, Runtime
-from bot.services.calendar import Feed, FeedCache, committee_feed, personal_feed, public_feed
+from bot.services.calendar import (
+    Feed,
+    FeedCache,
+    Validators,
+    cached_validators,
+    committee_feed,
+    personal_feed,
+    public_feed,
+)
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 # Clients poll hourly (REFRESH-INTERVAL); "no-cache" makes every poll a cheap revalidation
@@ -75,7 +84,7 @@ def _unchanged_since(header: str, last_modified: datetime | None, now: datetime)
     return stamp <= since
 
 
-def is_not_modified(request: Request, feed: Feed, now: datetime) -> bool:
+def is_not_modified(request: Request, feed: Feed | Validators, now: datetime) -> bool:
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         return _etag_matches(if_none_match, feed.etag)
@@ -85,7 +94,13 @@ def is_not_modified(request: Request, feed: Feed, now: datetime) -> bool:
     return False
 
 
-def feed_response(request: Request, feed: Feed) -> Response:
+def _conditional(request: Request) -> bool:
+    return "if-none-match" in request.headers or "if-modified-since" in request.headers
+
+
+def feed_response(request: Request, feed: Feed | Validators) -> Response:
+    """304 when the client's copy is current, else the feed (a Feed: Validators only come
+    here when they already decided 304)."""
     now = datetime.now(UTC)
     headers = {
         "ETag": feed.etag,
@@ -95,7 +110,10 @@ def feed_response(request: Request, feed: Feed) -> Response:
     if last_modified is not None:
         headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
     if is_not_modified(request, feed, now):
+        FEED_REQUESTS.labels(result="304").inc()
         return Response(status_code=304, headers=headers)
+    assert isinstance(feed, Feed)
+    FEED_REQUESTS.labels(result="200").inc()
     return Response(feed.body, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -104,7 +122,22 @@ def feed_routes(runtime: Runtime, username: Callable[[], str | None]) -> list[Ro
     settings = runtime.settings
     cache = FeedCache()
 
+    async def revalidated(request: Request, name: str | None) -> Response | None:
+        """A 304 decided from the cached validators and the change counters (no rendering),
+        or None when the feed has to be built."""
+        if not _conditional(request):
+            return None
+        async with runtime.sessions() as session:
+            validators = await cached_validators(
+                session, settings=settings, name=name, bot_username=username(), cache=cache
+            )
+        if validators is None or not is_not_modified(request, validators, datetime.now(UTC)):
+            return None
+        return feed_response(request, validators)
+
     async def public(request: Request) -> Response:
+        if (response := await revalidated(request, None)) is not None:
+            return response
         async with runtime.sessions() as session:
             feed = await public_feed(
                 session, settings=settings, bot_username=username(), cache=cache
@@ -113,6 +146,8 @@ def feed_routes(runtime: Runtime, username: Callable[[], str | None]) -> list[Ro
 
     async def named(request: Request) -> Response:
         name = request.path_params["name"]
+        if (response := await revalidated(request, name)) is not None:
+            return response
         async with runtime.sessions() as session:
             feed = await committee_feed(
                 session, settings=settings, key=name, bot_username=username(), cache=cache
@@ -122,6 +157,7 @@ def feed_routes(runtime: Runtime, username: Callable[[], str | None]) -> list[Ro
                     session, settings=settings, secret=name, bot_username=username(), cache=cache
                 )
         if feed is None:
+            FEED_REQUESTS.labels(result="404").inc()
             return Response("Not Found", status_code=404, media_type="text/plain")
         return feed_response(request, feed)
 

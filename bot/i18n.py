@@ -79,8 +79,11 @@ def normalize_language(code: str | None, default: str = DEFAULT_LANGUAGE) -> str
 class SpeaksLanguages(Protocol):
     """A person as far as their language goes (storage.models.Person)."""
 
-    language: str | None  # their own choice (/sprache)
-    telegram_language: str | None  # what Telegram reported
+    @property
+    def language(self) -> str | None: ...  # their own choice (/sprache)
+
+    @property
+    def telegram_language(self) -> str | None: ...  # what Telegram reported
 
 
 def person_language(person: SpeaksLanguages, default: str) -> str:

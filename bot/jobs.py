@@ -15,6 +15,7 @@ import logging
 from telegram.ext import ContextTypes
 
 from bot.broadcast_progress import resume_reports
+from bot.periodic import run_once_per_period
 from bot.runtime import BotApplication, get_runtime
 from bot.services.reminders import run_due_reminders
 
@@ -25,8 +26,16 @@ REMINDER_FIRST = 1.0  # seconds after the start
 
 async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = get_runtime(context)
-    async with runtime.sessions.begin() as session:
-        queued = await run_due_reminders(session, now=runtime.now(), settings=runtime.settings)
+
+    async def work() -> int:
+        async with runtime.sessions.begin() as session:
+            return await run_due_reminders(session, now=runtime.now(), settings=runtime.settings)
+
+    # Once per minute across all instances (bot/periodic.py); the outbox's unique event key
+    # would drop a second run's rows anyway, this saves the work.
+    queued = await run_once_per_period(
+        runtime, job="reminders", interval=REMINDER_INTERVAL, work=work
+    )
     if queued:
         log.info("queued %d reminders", queued)
 

@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import build_application, on_startup
 from bot.config import Settings
+from bot.periodic import startup_once
 from bot.runtime import BotApplication, Runtime
 from bot.services.delivery import DeliveryOptions, DeliveryWorker
 from bot.web import WEBHOOK_PATH, create_web_app
@@ -61,7 +62,8 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
     settings.require_token()  # fail before touching the database
     runtime = Runtime.from_settings(settings)
     try:
-        await upgrade(runtime.engine)
+        if await upgrade(runtime.engine):  # on PostgreSQL under a lock: once for all instances
+            log.info("database schema migrated")
         application = build_application(runtime)
         web = create_web_app(runtime, application)
         server = EmbeddedServer(
@@ -74,7 +76,9 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
             )
         )
         async with application, contextlib.AsyncExitStack() as stack:
-            await on_startup(application)
+            # Administrators from ADMINS and the command menus: once for instances started
+            # together, under the database's start-up lock (bot/periodic.py).
+            await startup_once(runtime, lambda: on_startup(application))
             await application.start()
             if settings.webhook_url:
                 secret = (
@@ -108,11 +112,14 @@ async def running(settings: Settings) -> AsyncIterator[RunningBot]:
                 http_url,
             )
             # The delivery worker drains the outbox beside the bot (bot/services/delivery). It
-            # gets a Bot of its own, without the application's AIORateLimiter: that limiter
-            # pauses every request on one RetryAfter, while the worker paces per chat itself.
+            # gets a Bot of its own, without the application's rate limiter: the worker paces
+            # per chat itself and takes its tokens from the same send budget.
             delivery_bot = await stack.enter_async_context(delivery_bot_for(settings))
             delivery = DeliveryWorker.from_settings(
-                bot=delivery_bot, sessions=runtime.sessions, settings=settings
+                bot=delivery_bot,
+                sessions=runtime.sessions,
+                settings=settings,
+                budget=runtime.send_budget,  # shared with the replies
             )
             await delivery.start()
             try:

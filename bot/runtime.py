@@ -16,6 +16,7 @@ from storage.engine import create_engine, create_lock_engine, create_session_fac
 
 if TYPE_CHECKING:
     from bot.dialogues.memory import DialogueMemory
+    from bot.services.delivery.budget import SendBudget
     from bot.services.importer import Notifier
 
 RUNTIME_KEY = "runtime"
@@ -33,6 +34,8 @@ class Runtime:
     # The dialogue state of the chats whose updates are being handled (bot/dialogues).
     dialogues: DialogueMemory = field(init=False)
     lock_engine: AsyncEngine | None = field(init=False, default=None)
+    # One send budget for replies and the delivery worker's bulk sends (set by bot/app.py).
+    send_budget: SendBudget | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         # Imported here: bot.dialogues builds on bot.access, which builds on this module.

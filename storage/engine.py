@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+import storage.feed_versions  # noqa: F401  (registers the feed change counters' session events)
+
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
@@ -24,7 +26,15 @@ def create_engine(url: str) -> AsyncEngine:
     """
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
-        engine = create_async_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
+        # No rollback when a connection goes back to the pool: the Connection (and so every
+        # session) ends its own transaction when it closes, and on aiosqlite each rollback
+        # is a trip to the driver's thread, per request (feed revalidations count them).
+        engine = create_async_engine(
+            parsed,
+            connect_args={"timeout": 30},
+            hide_parameters=True,
+            pool_reset_on_return=None,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from bench.delivery.environment import add_members
 from bot.localapi import LocalBotApi
 from bot.services.delivery import DeliveryOptions, DeliveryWorker
+from bot.services.delivery.budget import send_budget_for
 from bot.services.outbox import Notice, enqueue_many
 
 TEXT = "<b>Vorab-Information:</b> Die Präsentation der Beratungsfirmen beginnt um 14 Uhr."
@@ -87,7 +88,10 @@ async def worker_run(
     message; returns messages per second and the (stopped) worker."""
     await _enqueue_broadcast(sessions, members, event)
     api.log.clear()
-    worker = DeliveryWorker(bot=bot, sessions=sessions, timezone=TZ, options=options)
+    # The budget `gremienbot run` gives the worker (shared with the replies; on PostgreSQL
+    # the database's bucket).
+    budget = send_budget_for(options.rate, sessions)
+    worker = DeliveryWorker(bot=bot, sessions=sessions, timezone=TZ, options=options, budget=budget)
     started = time.perf_counter()
     await worker.start()
     try:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import html
 import logging
+import os
 import re
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -13,9 +14,11 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import click
+from dotenv import dotenv_values
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ENV_PREFIX, ConfigError, Settings, load_settings
 from bot.errors import UserError
+from bot.logformat import formatter_for
 from bot.runtime import Runtime
 from storage.migrate import upgrade
 
@@ -25,11 +28,19 @@ R = TypeVar("R")
 USAGE_ERROR = 2
 
 
+def log_format() -> str:
+    """GREMIENBOT_LOG_FORMAT from the environment or `.env` (read before the settings, so
+    that a configuration error is logged in the chosen format too)."""
+    value = os.environ.get(f"{ENV_PREFIX}LOG_FORMAT")
+    if value is None:
+        value = dotenv_values(".env").get(f"{ENV_PREFIX}LOG_FORMAT") or "text"
+    return value.strip().lower()
+
+
 def configure_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter_for(log_format()))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     # httpx logs request URLs, and a Bot API URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

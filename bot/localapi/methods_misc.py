@@ -1,6 +1,6 @@
 """Bot-level and chat-level methods that send no messages.
 
-getMe, getUpdates, the webhook trio (stored only: the local API never calls a webhook), the
+getMe, getUpdates, the webhook trio (a loopback webhook is called: bot/localapi/webhooks.py), the
 command menu per (scope, language), descriptions, getChat, getChatMember, leaveChat, getFile.
 """
 
@@ -55,6 +55,8 @@ async def get_updates(state: ApiState, params: Params) -> list[JsonDict]:
 
 async def set_webhook(state: ApiState, params: Params) -> bool:
     state.webhook_url = params.get_str("url") or ""
+    state.webhook_secret = params.get_str("secret_token") or ""
+    state.notify()  # the webhook pusher (bot/localapi/webhooks.py) starts delivering
     return True
 
 

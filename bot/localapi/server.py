@@ -29,6 +29,7 @@ from bot.localapi.methods_misc import scope_key
 from bot.localapi.models import ChatMessage, StoredFile, UserInfo
 from bot.localapi.requestlog import RequestLog
 from bot.localapi.state import ApiState
+from bot.localapi.webhooks import WebhookPusher
 
 JsonDict = dict[str, Any]
 
@@ -81,6 +82,7 @@ class LocalBotApi:
         self._server: _Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
+        self.webhooks = WebhookPusher(self.state)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -108,11 +110,13 @@ class LocalBotApi:
                 await self._task  # surfaces the startup error
                 raise RuntimeError("local Bot API server did not start")
             await asyncio.sleep(0.005)
+        self.webhooks.start()
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
             return
         self.state.close()  # ends waiting long polls so connections can close
+        await self.webhooks.stop()
         self._server.should_exit = True
         self._server.exit_requested.set()
         try:
@@ -248,3 +252,9 @@ class LocalBotApi:
     @property
     def webhook_url(self) -> str:
         return self.state.webhook_url
+
+    def balance_webhook(self, backends: list[str]) -> None:
+        """Spread webhook updates over these bot instances ("http://127.0.0.1:PORT"),
+        round robin, as a reverse proxy would; an empty list: the webhook URL itself."""
+        self.webhooks.backends = list(backends)
+        self.state.notify()

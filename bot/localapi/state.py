@@ -60,6 +60,7 @@ class ApiState:
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.descriptions: dict[tuple[str, str], str] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
         self.updates: list[JsonDict] = []
         self.allowed_updates: frozenset[str] | None = None
         self.delivered_upto = 0
@@ -211,6 +212,14 @@ class ApiState:
 
     def touch(self) -> None:
         self.last_activity = time.monotonic()
+
+    @property
+    def wakeup_event(self) -> asyncio.Event:
+        """Set at the next change (a new update, a webhook set, closing)."""
+        return self._wakeup
+
+    def is_allowed(self, update: JsonDict) -> bool:
+        return self._allowed(update)
 
     def _allowed(self, update: JsonDict) -> bool:
         kind = next(k for k in update if k != "update_id")

@@ -21,6 +21,7 @@ from storage.models.enums import (
 )
 from storage.models.messaging import Announcement, Delivery, Question
 from storage.models.people import AuditEntry, GroupChat, Invite, Membership, Person
+from storage.models.scale import FeedVersion, JobPeriod, SendBudget
 
 __all__ = [
     "AgendaItem",
@@ -35,9 +36,11 @@ __all__ = [
     "DeliveryStatus",
     "DialogueState",
     "DocumentDraft",
+    "FeedVersion",
     "File",
     "GroupChat",
     "Invite",
+    "JobPeriod",
     "Meeting",
     "MeetingKind",
     "Membership",
@@ -46,6 +49,7 @@ __all__ = [
     "Paper",
     "Person",
     "Question",
+    "SendBudget",
     "UTCDateTime",
     "utcnow",
 ]

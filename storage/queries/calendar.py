@@ -10,14 +10,17 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select, type_coerce
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Date, Select, String, bindparam, cast, func, literal, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import raiseload
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import NullType
 
+from storage.feed_versions import COUNCIL, PEOPLE
 from storage.models import (
     AgendaItem,
     Attendance,
+    FeedVersion,
     Meeting,
     MeetingKind,
     Organization,
@@ -130,6 +133,88 @@ async def member_by_calendar_secret_hash(
         Person.id.in_(active_member_ids(group_key, today)),
     )
     return (await session.execute(query)).unique().scalar_one_or_none()
+
+
+def _counter(scope: Any) -> Any:
+    return (
+        select(func.coalesce(func.max(FeedVersion.version), 0))
+        .where(FeedVersion.scope == scope)
+        .scalar_subquery()
+    )
+
+
+class FeedMember(NamedTuple):
+    """What a personal feed's revalidation needs of its member."""
+
+    id: int
+    name: str
+    language: str | None
+    telegram_language: str | None
+    calendar_secret_hash: str | None
+
+
+def _member_with_feed_versions() -> Select[Any]:
+    person_scope = literal("person:", String).concat(cast(Person.id, String))
+    return select(
+        Person.id,
+        Person.name,
+        Person.language,
+        Person.telegram_language,
+        Person.calendar_secret_hash,
+        _counter(literal(COUNCIL)),
+        _counter(literal(PEOPLE)),
+        _counter(person_scope),
+    ).where(
+        Person.calendar_secret_hash == bindparam("secret_hash", type_=String),
+        Person.erased_at.is_(None),
+        Person.id.in_(
+            active_member_ids(bindparam("group_key", type_=String), bindparam("today", type_=Date))  # type: ignore[arg-type]
+        ),
+    )
+
+
+# Built once: a revalidation is answered thousands of times a second, and building the
+# statement would cost more than running it.
+_MEMBER_WITH_FEED_VERSIONS = _member_with_feed_versions()
+
+
+async def member_with_feed_versions(
+    session: AsyncSession, *, secret_hash: str, group_key: str, today: date
+) -> tuple[FeedMember, tuple[int, int, int]] | None:
+    """Like `member_by_calendar_secret_hash`, with the change counters of the member's feed
+    (council, people, person:<id>) read in the same query: what a revalidation costs."""
+    params = {"secret_hash": secret_hash, "group_key": group_key, "today": today}
+    bind = session.bind
+    if isinstance(bind, AsyncEngine) and bind.dialect.name == "sqlite":
+        # A connection of its own, outside the session's transaction: nothing to roll back.
+        async with bind.connect() as connection:
+            row = await _sqlite_one(connection, params)
+    else:
+        row = (await session.execute(_MEMBER_WITH_FEED_VERSIONS, params)).one_or_none()
+    if row is None:
+        return None
+    return FeedMember(*row[:5]), (int(row[5]), int(row[6]), int(row[7]))
+
+
+async def _sqlite_one(connection: AsyncConnection, params: dict[str, Any]) -> Any:
+    """The revalidation query straight through aiosqlite: one hop to its thread instead of
+    the half a dozen a result through SQLAlchemy takes, which on a busy machine costs more
+    than the HTTP round trip. Read-only, outside any write: it sees the latest commit."""
+    global _SQLITE_COMPILED
+    if _SQLITE_COMPILED is None:
+        compiled = _MEMBER_WITH_FEED_VERSIONS.compile(dialect=connection.dialect)
+        assert isinstance(compiled, SQLCompiler)
+        _SQLITE_COMPILED = compiled
+    compiled = _SQLITE_COMPILED
+    values = compiled.construct_params({**params, "today": params["today"].isoformat()})
+    assert values is not None and compiled.positiontup is not None
+    arguments = [values[name] for name in compiled.positiontup]
+    raw = await connection.get_raw_connection()
+    rows = await raw.driver_connection.execute_fetchall(str(compiled), arguments)  # type: ignore[union-attr]
+    return rows[0] if rows else None
+
+
+_SQLITE_COMPILED: SQLCompiler | None = None
 
 
 # Versions: for each row a feed shows, its id and update time. Any insert, update or delete

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import Table, bindparam, exists, select, update
+from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Announcement, Delivery, DeliveryStatus, GroupChat, Person
 
 PENDING = DeliveryStatus.PENDING
+CLAIM_LOCK = 0x6772_0001  # advisory lock key of the outbox claims ("gr" 1)
 # Rows per INSERT: SQLite allows 32766 bound values per statement; a row binds about 15.
 _INSERT_CHUNK = 500
 
@@ -71,7 +72,14 @@ def _due(now: datetime, worker_id: str) -> tuple[Any, ...]:
 async def claim_due(
     session: AsyncSession, *, worker_id: str, now: datetime, lease_until: datetime, limit: int
 ) -> list[Delivery]:
-    """Claim up to `limit` due rows (oldest first) plus the rest of their combinable batches."""
+    """Claim up to `limit` due rows (oldest first) plus the rest of their combinable batches.
+
+    On PostgreSQL the claims of all instances take turns (a transaction-level advisory lock):
+    otherwise two instances could each claim rows of the same chat, neither seeing the
+    other's claim before it commits, and pace that chat twice.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
     due = _due(now, worker_id)
     query = (
         select(Delivery)
@@ -288,3 +296,20 @@ async def finish_announcements(
         Announcement.id.in_(ids), Announcement.finished_at.is_(None)
     )
     return set((await session.execute(unfinished)).scalars())
+
+
+async def outbox_backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many deliveries wait in the outbox, and when the oldest of them was written."""
+    row = (
+        await session.execute(
+            select(func.count(Delivery.id), func.min(Delivery.created_at)).where(
+                Delivery.status == PENDING
+            )
+        )
+    ).one()
+    oldest = row[1]
+    if isinstance(oldest, str):  # SQLite's aggregate skips the column type
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(row[0]), oldest

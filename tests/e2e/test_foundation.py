@@ -56,7 +56,11 @@ async def test_healthz_reports_the_database(start_bot: StartBot) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.get(f"{sandbox.bot.http_url}/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "reachable"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "reachable",
+        "outbox": {"backlog": 0, "oldest_age_seconds": 0.0},
+    }
 
 
 async def test_webhook_mode_checks_the_secret_and_handles_updates(

@@ -1,9 +1,10 @@
 """Calendar feeds (DESIGN section 7): public and personal iCalendar feeds, feed secrets, and
 the single-event .ics file. Telegram-free; `bot/feeds.py` serves them over HTTP."""
 
-from bot.services.calendar.cache import FeedCache
+from bot.services.calendar.cache import FeedCache, Validators
 from bot.services.calendar.feeds import (
     Feed,
+    cached_validators,
     committee_feed,
     meeting_ics,
     member_by_secret,
@@ -32,6 +33,8 @@ __all__ = [
     "Feed",
     "FeedCache",
     "RenderOptions",
+    "Validators",
+    "cached_validators",
     "classic_vtimezone",
     "committee_feed",
     "committee_feed_url",

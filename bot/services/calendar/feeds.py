@@ -6,6 +6,7 @@ every meeting, the whole agenda, and the member's own answers, for a current mem
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import person_language
-from bot.services.calendar.cache import FeedCache, version_of
+from bot.services.calendar.cache import FeedCache, Validators, version_of
 from bot.services.calendar.render import (
     RenderOptions,
     event_stamp,
@@ -26,9 +27,11 @@ from bot.services.calendar.render import (
     text,
 )
 from bot.services.invites import hash_token
-from storage.models import Attendance, Meeting, Person
+from storage.feed_versions import COUNCIL, PEOPLE, person_scope
+from storage.models import Attendance, Meeting, Organization, Person
 from storage.queries import calendar as queries
-from storage.queries.calendar import AgendaLine
+from storage.queries.calendar import AgendaLine, FeedMember
+from storage.queries.feed_versions import feed_versions
 
 # Longer than any secret we issue; anything longer is not looked up at all.
 MAX_SECRET_LENGTH = 128
@@ -74,6 +77,12 @@ async def public_feed(
     return await _public(session, settings, bot_username, cache, committee_id=None, title=title)
 
 
+async def _committee(session: AsyncSession, key: str) -> Organization | None:
+    """The committee with this key, matched here, not in SQL: the same path may carry a
+    member's secret, and a driver's debug log would print it as a query parameter."""
+    return next((c for c in await queries.committees(session) if c.key == key), None)
+
+
 async def committee_feed(
     session: AsyncSession,
     *,
@@ -82,18 +91,19 @@ async def committee_feed(
     bot_username: str | None,
     cache: FeedCache | None = None,
 ) -> Feed | None:
-    """One committee's public sessions; None for a key that is not a committee.
-
-    The key is matched here, not in SQL: the same path may carry a member's secret, and a
-    driver's debug log would print it as a query parameter.
-    """
-    committee = next((c for c in await queries.committees(session) if c.key == key), None)
+    """One committee's public sessions; None for a key that is not a committee."""
+    committee = await _committee(session, key)
     if committee is None:
         return None
     title = text(settings.language, "calendar.name_committee", committee=committee.name)
     return await _public(
         session, settings, bot_username, cache, committee_id=committee.id, title=title
     )
+
+
+async def _public_version(options: RenderOptions, title: str, session: AsyncSession) -> int:
+    counters = await feed_versions(session, scopes=[COUNCIL])
+    return version_of(_render_inputs(options, title), counters)
 
 
 async def _public(
@@ -109,17 +119,18 @@ async def _public(
     key = f"public:{committee_id or 'all'}"
     version = 0
     if cache is not None:
-        version = version_of(
-            _render_inputs(options, title),
-            await queries.meeting_versions(session, public_only=True, committee_id=committee_id),
-            await queries.agenda_versions(session, public_only=True, committee_id=committee_id),
-        )
+        version = await _public_version(options, title, session)  # before the rows
         if (cached := cache.lookup(key, version)) is not None:
             return cached
     meetings = await queries.public_sessions(session, committee_id=committee_id)
     agendas = await queries.agenda_lines(session, public_only=True, committee_id=committee_id)
-    body = render_public_calendar(meetings, agendas, name=title, options=options)
-    feed = _feed(body, meetings, agendas, {}, personal=False)
+
+    def render() -> Feed:
+        body = render_public_calendar(meetings, agendas, name=title, options=options)
+        return _feed(body, meetings, agendas, {}, personal=False)
+
+    # Off the event loop: a feed of a thousand meetings takes a quarter of a second.
+    feed = await asyncio.to_thread(render)
     if cache is not None:
         cache.store(key, version, feed)
     return feed
@@ -149,6 +160,21 @@ async def member_by_secret(
     return person
 
 
+def _personal_options(
+    person: Person | FeedMember, settings: Settings, bot_username: str | None
+) -> tuple[RenderOptions, str]:
+    language = person_language(person, settings.language)
+    options = RenderOptions(tz=settings.tz, language=language, bot_username=bot_username)
+    return options, text(language, "calendar.name_personal", person=person.name)
+
+
+async def _personal_version(
+    session: AsyncSession, person: Person, options: RenderOptions, title: str
+) -> int:
+    counters = await feed_versions(session, scopes=[COUNCIL, PEOPLE, person_scope(person.id)])
+    return version_of(_render_inputs(options, title), counters)
+
+
 async def personal_feed(
     session: AsyncSession,
     *,
@@ -165,32 +191,72 @@ async def personal_feed(
     person = await member_by_secret(session, settings=settings, secret=secret, today=today)
     if person is None:
         return None
-    language = person_language(person, settings.language)
-    options = RenderOptions(tz=settings.tz, language=language, bot_username=bot_username)
-    title = text(language, "calendar.name_personal", person=person.name)
-    attendances = await queries.attendances_of(session, person_id=person.id)
+    options, title = _personal_options(person, settings, bot_username)
     key = f"person:{person.id}"
     version = 0
     if cache is not None:
-        answers = [
-            (a.meeting_id, a.status, a.deputy_name, a.needs_confirmation, a.updated_at)
-            for a in sorted(attendances.values(), key=lambda a: a.meeting_id)
-        ]
-        version = version_of(
-            _render_inputs(options, title),
-            await queries.meeting_versions(session, public_only=False),
-            await queries.agenda_versions(session, public_only=False),
-            answers,
-        )
+        version = await _personal_version(session, person, options, title)  # before the rows
         if (cached := cache.lookup(key, version)) is not None:
             return cached
+    attendances = await queries.attendances_of(session, person_id=person.id)
     meetings = await queries.all_meetings(session)
     agendas = await queries.agenda_lines(session)
-    body = render_personal_calendar(meetings, agendas, attendances, name=title, options=options)
-    feed = _feed(body, meetings, agendas, attendances, personal=True)
+
+    def render() -> Feed:
+        body = render_personal_calendar(meetings, agendas, attendances, name=title, options=options)
+        return _feed(body, meetings, agendas, attendances, personal=True)
+
+    feed = await asyncio.to_thread(render)  # off the event loop (see _public)
     if cache is not None:
         cache.store(key, version, feed)
     return feed
+
+
+async def cached_validators(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    name: str | None,
+    bot_username: str | None,
+    cache: FeedCache,
+    today: date | None = None,
+) -> Validators | None:
+    """A feed's ETag and Last-Modified if the cache holds its current version, else None.
+
+    `name` is None for the public feed, else a committee key or a member's secret. This is
+    what a revalidation costs: the membership check and one read of the change counters,
+    whatever the size of the feed. None means: build the feed (it may still be a 404).
+    """
+    if name is None:
+        options = RenderOptions(
+            tz=settings.tz, language=settings.language, bot_username=bot_username
+        )
+        title = text(settings.language, "calendar.name_public")
+        return cache.validators("public:all", await _public_version(options, title, session))
+    if today is None:
+        today = datetime.now(settings.tz).date()
+    # A member's feed first: by far the most requests, answered with one query.
+    if name and len(name) <= MAX_SECRET_LENGTH:
+        secret_hash = hash_token(name)
+        found = await queries.member_with_feed_versions(
+            session, secret_hash=secret_hash, group_key=settings.group_key, today=today
+        )
+        if found is not None:
+            person, counters = found
+            if person.calendar_secret_hash is None or not hmac.compare_digest(
+                person.calendar_secret_hash, secret_hash
+            ):
+                return None
+            options, title = _personal_options(person, settings, bot_username)
+            version = version_of(_render_inputs(options, title), counters)
+            return cache.validators(f"person:{person.id}", version)
+    committee = await _committee(session, name)
+    if committee is None:
+        return None
+    options = RenderOptions(tz=settings.tz, language=settings.language, bot_username=bot_username)
+    title = text(settings.language, "calendar.name_committee", committee=committee.name)
+    version = await _public_version(options, title, session)
+    return cache.validators(f"public:{committee.id}", version)
 
 
 async def meeting_ics(

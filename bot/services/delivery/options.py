@@ -29,7 +29,9 @@ class DeliveryOptions:
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> DeliveryOptions:
         options = cls(
-            rate=settings.delivery_rate, allow_paid_broadcast=settings.allow_paid_broadcast
+            rate=settings.delivery_rate,
+            allow_paid_broadcast=settings.allow_paid_broadcast,
+            lease=settings.delivery_lease,
         )
         return replace(options, **overrides)
 

@@ -21,6 +21,8 @@ import time
 
 from aiolimiter import AsyncLimiter
 
+from bot.services.delivery.budget import SendBudget
+
 MARGIN = 1.05  # per-chat intervals are stretched by 5 %
 
 
@@ -31,10 +33,13 @@ class Pacer:
         rate: float,
         private_per_second: float = 1.0,
         group_per_minute: float = 20.0,
+        budget: SendBudget | None = None,
     ) -> None:
         # About a sixth of a second's worth at once (at least one): smooth, yet no lost rate.
         burst = max(1, min(int(rate), math.ceil(rate / 6)))
         self._global = AsyncLimiter(burst, burst / rate)
+        # The token's budget shared with the replies (and, on PostgreSQL, other instances).
+        self._budget = budget
         self._private_period = MARGIN / private_per_second
         self._group = (group_per_minute, 60.0 * MARGIN)
         self._chats: dict[int, AsyncLimiter] = {}
@@ -60,7 +65,10 @@ class Pacer:
 
     async def take(self, chat_id: int) -> None:
         """Take the global token and the chat's; call right before sending."""
-        await self._global.acquire()
+        if self._budget is not None:
+            await self._budget.take(reply=False)
+        else:
+            await self._global.acquire()
         await self._chat(chat_id).acquire()
 
     def block(self, chat_id: int, seconds: float) -> None:

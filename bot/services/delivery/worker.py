@@ -4,7 +4,10 @@ How it works
   * The main loop *claims* due rows (oldest first) in a short transaction: it writes its id into
     `claimed_by` and a lease end into `next_attempt_at`, renewed every third of the lease while
     the rows are held. On PostgreSQL the claim uses `SELECT … FOR UPDATE SKIP LOCKED`, so several
-    instances can run side by side, and a chat held by one instance is left to it. On SQLite run
+    instances can run side by side, and a chat held by one instance is left to it (the claims
+    of all instances take turns under an advisory lock, so no two claim one chat at once).
+    The global rate is a `SendBudget` shared with the bot's replies; on PostgreSQL a token
+    bucket row shared by every instance (bot/services/delivery/budget.py). On SQLite run
     one worker process only (the default `gremienbot run` does): the clause does not exist there,
     and at start the worker hands back every claim, which is only right for a single process.
   * Claimed rows are combined into messages per chat (`compose`) and queued per chat. One task
@@ -44,7 +47,9 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.config import Settings
+from bot.metrics import DELIVERIES, RETRY_AFTER
 from bot.services.delivery import wakeup
+from bot.services.delivery.budget import SendBudget
 from bot.services.delivery.claims import Claims
 from bot.services.delivery.compose import Outgoing, compose, in_quiet_hours
 from bot.services.delivery.options import TELEGRAM_FREE_RATE, DeliveryOptions, DeliveryStats
@@ -69,6 +74,7 @@ class DeliveryWorker:
         sessions: async_sessionmaker[AsyncSession],
         timezone: tzinfo,
         options: DeliveryOptions | None = None,
+        budget: SendBudget | None = None,
     ) -> None:
         self.options = options or DeliveryOptions()
         self.stats = DeliveryStats()
@@ -81,6 +87,7 @@ class DeliveryWorker:
             rate=self.options.rate,
             private_per_second=self.options.private_per_second,
             group_per_minute=self.options.group_per_minute,
+            budget=budget,
         )
         self._slots = asyncio.Semaphore(self.options.slots)
         self._queues: dict[int, deque[Outgoing]] = {}
@@ -102,10 +109,11 @@ class DeliveryWorker:
         bot: Bot,
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
+        budget: SendBudget | None = None,
         **overrides: object,
     ) -> DeliveryWorker:
         options = DeliveryOptions.from_settings(settings, **overrides)
-        return cls(bot=bot, sessions=sessions, timezone=settings.tz, options=options)
+        return cls(bot=bot, sessions=sessions, timezone=settings.tz, options=options, budget=budget)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -292,6 +300,9 @@ class DeliveryWorker:
                     log.exception("sending to chat %s failed", message.chat_id)
             else:
                 outcome = Outcome(Verdict.SENT, message_id=message_id)
+            DELIVERIES.labels(outcome=outcome.verdict.value).inc()
+            if outcome.verdict is Verdict.RETRY_AFTER:
+                RETRY_AFTER.inc()
             try:
                 result = await self._recorder.settle(message, outcome)
             finally:

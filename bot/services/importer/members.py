@@ -21,18 +21,37 @@ from bot.services.importer.report import (
     MemberChanges,
 )
 from bot.services.importer.schema import MemberIn
-from storage.models import Membership, Organization, Person
-from storage.queries.council_keys import person_by_name, unlinked_person_by_name
-from storage.queries.members import open_memberships, person_by_telegram_id
+from storage.models import Organization, Person
+from storage.queries.member_import import (
+    add_memberships,
+    persons_by_names,
+    persons_by_telegram_ids,
+    persons_with_open_membership,
+    reserve_person_ids,
+)
 
 
-async def _find(session: AsyncSession, member: MemberIn) -> Person | None:
-    if member.telegram_id is None:
-        return await person_by_name(session, name=member.name)
-    person = await person_by_telegram_id(session, telegram_user_id=member.telegram_id)
-    if person is None:
-        person = await unlinked_person_by_name(session, name=member.name)
-    return person
+class _Index:
+    """The file's persons as found in the database, kept current while the file is applied
+    (a person linked or created for one entry is what a later entry finds)."""
+
+    def __init__(self, by_telegram_id: dict[int, Person], by_name: dict[str, list[Person]]):
+        self.by_telegram_id = by_telegram_id
+        self.by_name = by_name
+
+    def find(self, member: MemberIn) -> Person | None:
+        named = self.by_name.get(member.name, [])
+        if member.telegram_id is None:
+            return named[0] if named else None  # the oldest of this name, linked or not
+        person = self.by_telegram_id.get(member.telegram_id)
+        if person is None:  # else the oldest unlinked person of this name (e.g. invited)
+            person = next((p for p in named if p.telegram_user_id is None), None)
+        return person
+
+    def add(self, person: Person) -> None:
+        self.by_name.setdefault(person.name, []).append(person)
+        if person.telegram_user_id is not None:
+            self.by_telegram_id[person.telegram_user_id] = person
 
 
 async def apply_members(
@@ -44,12 +63,26 @@ async def apply_members(
     group_key: str,
     today: date,
 ) -> None:
-    group = organizations[group_key] if members else None
+    """Upsert the members in bulk: three look-ups for the whole file, one flush for all new
+    persons and one for their memberships; the report lists them in the file's order."""
+    if not members:
+        return
+    group = organizations[group_key]
+    index = _Index(
+        await persons_by_telegram_ids(
+            session,
+            telegram_user_ids={m.telegram_id for m in members if m.telegram_id is not None},
+        ),
+        await persons_by_names(session, names={m.name for m in members}),
+    )
+    in_group = await persons_with_open_membership(session, group_key=group_key)
+    created: list[tuple[Person, str]] = []
+    admit: list[tuple[Person, str, bool]] = []  # person, report key, newly created
     for member in members:
         key = str(member.telegram_id) if member.telegram_id is not None else member.name
         faction = organizations[member.faction] if member.faction else None
         department = organizations[member.department] if member.department else None
-        person = await _find(session, member)
+        person = index.find(member)
         if person is None:
             person = Person(
                 name=member.name,
@@ -60,14 +93,16 @@ async def apply_members(
                 is_admin=member.admin,
             )
             session.add(person)
-            await session.flush()
-            report.created.append(EntityRef(MEMBER, person.id, key, member.name))
+            index.add(person)
+            created.append((person, key))
+            admit.append((person, key, True))
         else:
             given = member.model_fields_set
             changes: list[FieldChange] = []
             assign(person, "name", member.name, changes)
             if member.telegram_id is not None:
                 assign(person, "telegram_user_id", member.telegram_id, changes)
+                index.by_telegram_id[member.telegram_id] = person
             if "faction" in given:
                 assign_organization(person, "faction", faction, changes)
                 if faction is not None and "department" not in given:
@@ -84,10 +119,26 @@ async def apply_members(
                 report.changed.append(
                     EntityChange(MEMBER, person.id, key, member.name, tuple(changes))
                 )
-        assert group is not None
-        if not await open_memberships(session, person_id=person.id, group_key=group_key):
-            session.add(Membership(person_id=person.id, organization_id=group.id, start_date=today))
-            if not any(ref.id == person.id for ref in report.created):
-                report.admitted.append(EntityRef(MEMBER, person.id, key, member.name))
+            if person.id not in in_group:
+                in_group.add(person.id)
+                admit.append((person, key, False))
         if person.telegram_user_id is None:
             report.uninvited.append(person.name)
+    # Ids given up front: the flush then inserts all new persons in one batch.
+    # (Without autoflush: the new persons must not be flushed before they have their ids.)
+    with session.no_autoflush:
+        person_ids = await reserve_person_ids(session, count=len(created))
+    for (person, _key), person_id in zip(created, person_ids, strict=True):
+        person.id = person_id
+    await session.flush()
+    for person, key in created:
+        report.created.append(EntityRef(MEMBER, person.id, key, person.name))
+    await add_memberships(
+        session,
+        person_ids=[person.id for person, _key, _new in admit],
+        organization_id=group.id,
+        start_date=today,
+    )
+    report.admitted.extend(
+        EntityRef(MEMBER, person.id, key, person.name) for person, key, new in admit if not new
+    )
