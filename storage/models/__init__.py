@@ -18,6 +18,7 @@ from storage.models.enums import (
     OrganizationKind,
 )
 from storage.models.messaging import Announcement, Delivery
+from storage.models.oparl import OParlSource
 from storage.models.people import AuditEntry, GroupChat, Invite, Membership, Person
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "Membership",
+    "OParlSource",
     "Organization",
     "OrganizationKind",
     "Paper",

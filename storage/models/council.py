@@ -35,6 +35,8 @@ class Organization(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[OrganizationKind] = mapped_column(string_enum(OrganizationKind))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
 
 class Meeting(Timestamps, Base):
@@ -55,6 +57,9 @@ class Meeting(Timestamps, Base):
     rsvp: Mapped[bool] = mapped_column(default=False)
     # iCalendar SEQUENCE: raised on every change of time, place or cancellation.
     sequence: Mapped[int] = mapped_column(default=0)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    web: Mapped[str | None] = mapped_column(String(1000))  # its page in the RIS
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -75,6 +80,9 @@ class Paper(Timestamps, Base):
     originator_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     proposal: Mapped[str | None] = mapped_column(Text)  # Beschlussvorschlag
     summary: Mapped[str | None] = mapped_column(Text)  # Sachverhalt
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    web: Mapped[str | None] = mapped_column(String(1000))  # its page in the RIS
 
     originator: Mapped[Organization | None] = relationship(lazy="joined")
     consultations: Mapped[list[Consultation]] = relationship(
@@ -98,6 +106,8 @@ class AgendaItem(Timestamps, Base):
     public: Mapped[bool] = mapped_column(default=True)
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"))
     result: Mapped[str | None] = mapped_column(Text)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     paper: Mapped[Paper | None] = relationship(lazy="joined")
@@ -117,6 +127,8 @@ class Consultation(Base):
     public: Mapped[bool] = mapped_column(default=True)
     role: Mapped[str | None] = mapped_column(String(100))
     authoritative: Mapped[bool] = mapped_column(default=False)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
     paper: Mapped[Paper] = relationship(back_populates="consultations")
     organization: Mapped[Organization] = relationship(lazy="joined")
@@ -133,8 +145,12 @@ class File(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # None for a synced file: it is fetched from `access_url` when a member taps it.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    access_url: Mapped[str | None] = mapped_column(String(1000))
 
     paper: Mapped[Paper] = relationship(back_populates="files")
 
