@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from bot.cli import attendance, broadcast, data, delivery, members, server
+from bot.cli import sync as oparl_sync
 from bot.cli.common import USAGE_ERROR, configure_logging
 
 
@@ -51,3 +52,4 @@ main.add_command(members.audit)
 main.add_command(delivery.deliveries)
 main.add_command(attendance.attendance)
 main.add_command(broadcast.broadcast)
+main.add_command(oparl_sync.sync)
