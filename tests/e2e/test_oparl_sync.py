@@ -33,8 +33,10 @@ async def oparl() -> AsyncIterator[LocalOParl]:
 
 
 async def synced_after(
-    sessions: Sessions, moment: datetime | None, timeout: float = 30
-) -> datetime:  # noqa: ASYNC109
+    sessions: Sessions,
+    moment: datetime | None,
+    timeout: float = 30,  # noqa: ASYNC109
+) -> datetime:
     """Wait until a sync that started after `moment` was applied; its start."""
     deadline = time.monotonic() + timeout
     while True:
