@@ -12,7 +12,7 @@ from bot.access import Caller
 from bot.errors import UserError
 from bot.ui import Button, reply
 from bot.views.council import meeting_blocks, paper_blocks
-from bot.views.text import split_blocks
+from bot.views.text import is_url, split_blocks
 from storage.queries.council import meeting_by_id, paper_details
 
 MAX_PAPER_BUTTONS = 20
@@ -32,6 +32,8 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         for paper in list(papers.values())[:MAX_PAPER_BUTTONS]
     ]
     rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
+    if meeting.web and is_url(meeting.web):  # synced from the council's information system
+        rows.append([(caller.t("oparl.open_button"), meeting.web)])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
 
@@ -47,5 +49,7 @@ async def show_paper(update: Update, caller: Caller, reference: str) -> None:
         [(caller.t("papers.file_button", name=file.file_name), f"pap:file:{file.id}")]
         for file in details.paper.files
     ]
+    if details.paper.web and is_url(details.paper.web):  # synced from the information system
+        rows.append([(caller.t("oparl.open_button"), details.paper.web)])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())

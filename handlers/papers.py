@@ -11,9 +11,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
+from bot.services.oparl.files import document_for_member
 from bot.ui import PRIVATE, answer_query, parse_callback
 from storage.queries.council import paper_reference
-from storage.queries.files import file_content
 
 Context = ContextTypes.DEFAULT_TYPE
 PAPER_BUTTON = re.compile(r"pap:id:(\d{1,12})")
@@ -45,11 +45,12 @@ async def paper_button(update: Update, context: Context, caller: Caller) -> None
 @members_only
 async def send_file(update: Update, context: Context, caller: Caller) -> None:
     file_id = int(parse_callback(update, FILE_BUTTON).group(1))
-    async with caller.runtime.sessions() as session:
-        stored = await file_content(session, file_id=file_id)
-    if stored is None:
-        raise UserError("papers.file_not_found")
-    file_name, content = stored
+    # A synced document is fetched from the information system now (bot/services/oparl).
+    file_name, content = await document_for_member(
+        caller.runtime.sessions,
+        file_id=file_id,
+        request_timeout=caller.runtime.settings.oparl_timeout,
+    )
     assert update.effective_chat is not None
     await update.effective_chat.send_document(io.BytesIO(content), filename=file_name)
     await answer_query(update)

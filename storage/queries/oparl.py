@@ -160,3 +160,23 @@ async def follow_meeting_day(session: AsyncSession, *, meeting_id: int, day: obj
     await session.execute(
         update(Consultation).where(Consultation.meeting_id == meeting_id).values(date=day)
     )
+
+
+async def file_for_sending(
+    session: AsyncSession, *, file_id: int
+) -> tuple[str, bytes | None, str | None] | None:
+    """A document's name, its stored content (None for a synced one not fetched yet) and the
+    URL to fetch it from."""
+    query = select(File.file_name, File.content, File.access_url).where(File.id == file_id)
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+async def keep_file_content(
+    session: AsyncSession, *, file_id: int, content: bytes, mime_type: str | None, sha256: str
+) -> None:
+    """Keep a fetched document, so the next tap (and a restart) needs no download."""
+    values: dict[str, object] = {"content": content, "size": len(content), "sha256": sha256}
+    if mime_type:
+        values["mime_type"] = mime_type[:100]
+    await session.execute(update(File).where(File.id == file_id).values(**values))

@@ -42,9 +42,9 @@ async def synced_after(
     while True:
         async with sessions() as session:
             source = (await session.execute(select(OParlSource))).scalar_one_or_none()
-        if source is not None and source.synced_from is not None:
-            if moment is None or source.synced_from > moment:
-                return source.synced_from
+        synced = source.synced_from if source is not None else None
+        if synced is not None and (moment is None or synced > moment):
+            return synced
         if time.monotonic() > deadline:
             raise AssertionError(f"no sync applied within {timeout} s")
         await asyncio.sleep(0.1)
@@ -71,7 +71,13 @@ async def test_interval_sync_tells_members_once(
     assert received(api, ANNA) == []  # the first sync tells no one
 
     store.clock = datetime.now(UTC)
-    store.add_paper("2027/099", "Pflegebedarfsplanung", consultations=[(sa, "Vorberatung", False)])
+    pdf = store.add_file("2027-099 Pflegebedarfsplanung.pdf", b"%PDF-1.4 Drucksache 2027/099")
+    store.add_paper(
+        "2027/099",
+        "Pflegebedarfsplanung",
+        consultations=[(sa, "Vorberatung", False)],
+        files=[pdf],
+    )
     store.change(
         "meeting",
         meeting,
@@ -92,3 +98,30 @@ async def test_interval_sync_tells_members_once(
     await wait_until_settled(sessions)
     await api.settle()
     assert len(received(api, ANNA)) == 1
+
+    # The synced Vorlage links to the RIS; its document is fetched only when it is tapped.
+    downloads = [url for url in oparl.requests if url.endswith("/download")]
+    assert downloads == []
+    anna = api.user(ANNA, "Anna")
+    replies = await anna.send("/vorlage 2027/099")
+    buttons = [
+        b
+        for r in replies
+        if r.reply_markup
+        for row in r.reply_markup["inline_keyboard"]
+        for b in row
+    ]
+    assert {
+        "text": "🌐 Im Ratsinformationssystem öffnen",
+        "url": store.objects["paper"][
+            next(
+                iter(
+                    k for k, v in store.objects["paper"].items() if v.get("reference") == "2027/099"
+                )
+            )
+        ]["web"],
+    } in buttons
+    replies = await anna.press("📎 2027-099 Pflegebedarfsplanung.pdf")
+    document = replies[-1].document
+    assert document is not None and document.data == b"%PDF-1.4 Drucksache 2027/099"
+    assert len([url for url in oparl.requests if url.endswith("/download")]) == 1
