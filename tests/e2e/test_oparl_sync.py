@@ -111,16 +111,10 @@ async def test_interval_sync_tells_members_once(
         for row in r.reply_markup["inline_keyboard"]
         for b in row
     ]
-    assert {
-        "text": "🌐 Im Ratsinformationssystem öffnen",
-        "url": store.objects["paper"][
-            next(
-                iter(
-                    k for k, v in store.objects["paper"].items() if v.get("reference") == "2027/099"
-                )
-            )
-        ]["web"],
-    } in buttons
+    web = next(
+        p["web"] for p in store.objects["paper"].values() if p.get("reference") == "2027/099"
+    )
+    assert {"text": "🌐 Im Ratsinformationssystem öffnen", "url": web} in buttons
     replies = await anna.press("📎 2027-099 Pflegebedarfsplanung.pdf")
     document = replies[-1].document
     assert document is not None and document.data == b"%PDF-1.4 Drucksache 2027/099"
