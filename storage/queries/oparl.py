@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import Table, bindparam, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -17,6 +18,11 @@ from storage.models import (
     Organization,
     Paper,
 )
+
+
+def _table(model: Any) -> Table:
+    """A model's Table, for Core statements that leave the session's objects alone."""
+    return cast(Table, model.__table__)
 
 
 async def source_by_url(session: AsyncSession, *, url: str) -> OParlSource | None:
@@ -110,14 +116,21 @@ async def consultation_papers(
     return {row[0] or "": (row[1], row[2]) for row in (await session.execute(query)).all()}
 
 
-async def link_consultation(
-    session: AsyncSession, *, consultation_id: int, meeting_id: int, day: object
+async def link_consultations(
+    session: AsyncSession, *, links: list[tuple[int, int, object]]
 ) -> None:
-    """Fill in the meeting of a consultation that the meeting's agenda names."""
+    """Fill in the meeting (and day) of consultations that a meeting's agenda names, in one
+    executemany. Core, not ORM: an ORM update would evaluate every object in the session."""
+    if not links:
+        return
+    table = _table(Consultation)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("consultation"), table.c.meeting_id.is_(None))
+        .values(meeting_id=bindparam("meeting"), date=bindparam("day"))
+    )
     await session.execute(
-        update(Consultation)
-        .where(Consultation.id == consultation_id, Consultation.meeting_id.is_(None))
-        .values(meeting_id=meeting_id, date=day)
+        statement, [{"consultation": c, "meeting": m, "day": d} for c, m, d in links]
     )
 
 
@@ -146,20 +159,20 @@ async def delete_papers_by_oparl_ids(
     ).all()
     ids = [row[0] for row in rows]
     if ids:
-        await session.execute(
-            update(AgendaItem).where(AgendaItem.paper_id.in_(ids)).values(paper_id=None)
-        )
-        await session.execute(delete(File).where(File.paper_id.in_(ids)))
-        await session.execute(delete(Consultation).where(Consultation.paper_id.in_(ids)))
-        await session.execute(delete(Paper).where(Paper.id.in_(ids)))
+        # Core statements (no evaluation of the session's objects); the rows are gone for good.
+        items, files = _table(AgendaItem), _table(File)
+        consultations, papers = _table(Consultation), _table(Paper)
+        await session.execute(update(items).where(items.c.paper_id.in_(ids)).values(paper_id=None))
+        await session.execute(delete(files).where(files.c.paper_id.in_(ids)))
+        await session.execute(delete(consultations).where(consultations.c.paper_id.in_(ids)))
+        await session.execute(delete(papers).where(papers.c.id.in_(ids)))
     return [row[1] for row in rows]
 
 
 async def follow_meeting_day(session: AsyncSession, *, meeting_id: int, day: object) -> None:
     """A moved meeting's consultations take its new day (as the Beratungsfolge shows it)."""
-    await session.execute(
-        update(Consultation).where(Consultation.meeting_id == meeting_id).values(date=day)
-    )
+    table = _table(Consultation)
+    await session.execute(update(table).where(table.c.meeting_id == meeting_id).values(date=day))
 
 
 async def file_for_sending(

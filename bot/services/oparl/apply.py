@@ -40,7 +40,7 @@ from storage.queries.oparl import (
     delete_papers_by_oparl_ids,
     files_of_papers,
     follow_meeting_day,
-    link_consultation,
+    link_consultations,
     meeting_keys_by_oparl_ids,
     meeting_keys_with_prefixes,
     paper_owners,
@@ -350,6 +350,7 @@ class SyncApply:
             )
             self._quiet("meeting", key, [org])
         await self._finish(upsert)
+        links: list[tuple[int, int, object]] = []
         for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
             if meeting.oparl_id != oparl_id:
@@ -364,9 +365,9 @@ class SyncApply:
                 found = consultations.get(reference(entry.get("consultation")) or "")
                 if isinstance(entry, dict) and found:
                     local = meeting.start.astimezone(self.tz).date()
-                    await link_consultation(
-                        self.session, consultation_id=found[0], meeting_id=meeting.id, day=local
-                    )
+                    links.append((found[0], meeting.id, local))
+        await self.session.flush()
+        await link_consultations(self.session, links=links)
         for change in self.report.meetings.changed[changed_before:]:
             if change.change("start") is not None:
                 moved = upsert.meetings[change.key].start.astimezone(self.tz).date()
