@@ -204,6 +204,11 @@ class SyncApply:
                 )
             )
             applied.append((item, paper_reference, consultations, consultation_ids))
+        for item, paper_reference, _, _ in applied:
+            # Set before the flush, so a new row is written once, with them.
+            paper = upsert.papers[paper_reference]
+            _set(paper, "oparl_id", reference(item))
+            _set(paper, "web", text(item.get("web"), 1000))
         await self.session.flush()
         await upsert.replace_consultations(
             [
@@ -211,19 +216,15 @@ class SyncApply:
                 for _, r, c, _ in applied
             ]
         )
+        # New consultations of a new paper take their OParl ids now; those of a changed paper
+        # after the flush that deletes the old rows (which may hold the same ids).
+        later = [a for a in applied if a[1] not in upsert.created_papers]
+        for _, paper_reference, _, consultation_ids in applied:
+            if paper_reference in upsert.created_papers:
+                _set_ids(upsert.papers[paper_reference].consultations, consultation_ids)
         await self._finish(upsert)
-        for item, paper_reference, _, consultation_ids in applied:
-            paper = upsert.papers[paper_reference]
-            if paper.oparl_id != reference(item):
-                paper.oparl_id = reference(item)
-            web = text(item.get("web"), 1000)
-            if paper.web != web:
-                paper.web = web
-            for consultation, consultation_id in zip(
-                paper.consultations, consultation_ids, strict=False
-            ):
-                if consultation.oparl_id != consultation_id:
-                    consultation.oparl_id = consultation_id
+        for _, paper_reference, _, consultation_ids in later:
+            _set_ids(upsert.papers[paper_reference].consultations, consultation_ids)
         await self.session.flush()
         await self._files([(upsert.papers[r], item) for item, r, _, _ in applied])
 
@@ -349,21 +350,24 @@ class SyncApply:
                 )
             )
             self._quiet("meeting", key, [org])
-        await self._finish(upsert)
-        links: list[tuple[int, int, object]] = []
+        new_meetings = {key for key in keys if upsert.meetings[key].id is None}
         for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
-            if meeting.oparl_id != oparl_id:
-                meeting.oparl_id = oparl_id
-            web = text(item.get("web"), 1000)
-            if meeting.web != web:
-                meeting.web = web
-            for agenda_item, agenda_id in zip(meeting.agenda_items, agenda_ids[key], strict=False):
-                if agenda_item.oparl_id != agenda_id:
-                    agenda_item.oparl_id = agenda_id
+            _set(meeting, "oparl_id", oparl_id)
+            _set(meeting, "web", text(item.get("web"), 1000))
+            if key in new_meetings:  # written once, with the ids; others after the flush
+                _set_ids(meeting.agenda_items, agenda_ids[key])
+        await self._finish(upsert)
+        links: list[tuple[int, int, object]] = []
+        for (item, _, _, _), key in zip(live, keys, strict=True):
+            meeting = upsert.meetings[key]
+            if key not in new_meetings:
+                _set_ids(meeting.agenda_items, agenda_ids[key])
             for entry in as_list(item.get("agendaItem")):
+                if not isinstance(entry, dict):
+                    continue
                 found = consultations.get(reference(entry.get("consultation")) or "")
-                if isinstance(entry, dict) and found:
+                if found:
                     local = meeting.start.astimezone(self.tz).date()
                     links.append((found[0], meeting.id, local))
         await self.session.flush()
@@ -420,3 +424,14 @@ class SyncApply:
         report.agendas = [
             a for a in report.agendas if ("meeting", a.meeting_key) not in self.silent
         ]
+
+
+def _set(row: Any, attribute: str, value: Any) -> None:
+    """Assign only a different value: an unchanged row is not written (and keeps updated_at)."""
+    if getattr(row, attribute) != value:
+        setattr(row, attribute, value)
+
+
+def _set_ids(rows: list[Any], ids: list[str | None]) -> None:
+    for row, oparl_id in zip(rows, ids, strict=False):
+        _set(row, "oparl_id", oparl_id)
