@@ -58,17 +58,21 @@ class OParlClient:
         self.max_backoff = max_backoff
         self.requests = 0
 
-    async def close(self) -> None:
-        await self.http.aclose()
-
-    async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
-        """The JSON at `url`; None for 404 or an empty answer; ServerDown when it stays down."""
-        retrying = AsyncRetrying(
+    def _retrying(self) -> AsyncRetrying:
+        """Transient failures (5xx, 429, timeouts, connection errors) again, with backoff."""
+        return AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
             wait=wait_exponential(multiplier=self.backoff, max=self.max_backoff),
             retry=retry_if_exception_type(_Transient),
             reraise=False,
         )
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
+        """The JSON at `url`; None for 404 or an empty answer; ServerDown when it stays down."""
+        retrying = self._retrying()
         try:
             async for attempt in retrying:
                 with attempt:
@@ -81,12 +85,7 @@ class OParlClient:
 
     async def get_bytes(self, url: str) -> tuple[bytes, str | None] | None:
         """A file's content and type (for a member's tap), or None."""
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.attempts),
-            wait=wait_exponential(multiplier=self.backoff, max=self.max_backoff),
-            retry=retry_if_exception_type(_Transient),
-            reraise=False,
-        )
+        retrying = self._retrying()
         try:
             async for attempt in retrying:
                 with attempt:
