@@ -3,9 +3,9 @@
     result = await sync_oparl(sessions, settings=settings, notifier=..., full=False)
 
 Modules: `client` (HTTP with retries), `values` (reading real servers' values), `lists`
-(walking paged lists), `mapping` (OParl → the importer's items), `apply` (page-wise upsert through
-the importer), `service` (one sync: body, lists, notices, cursor, lock), `files` (a synced
-document fetched on a member's tap).
+(walking paged lists), `mapping` (OParl → the importer's items), `apply` with `state`, `papers`
+and `meetings` (page-wise upsert through the importer), `service` (one sync: body, lists,
+notices, cursor, lock), `files` (a synced document fetched on a member's tap).
 """
 
 from bot.services.oparl.client import OParlClient, ServerDown
