@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     delivery_lease: float = Field(default=60.0, ge=1, le=3600)
     # Log lines as text or as one JSON object each (read at start by bot/cli/common.py).
     log_format: Literal["text", "json"] = "text"
+    # OParl sync (issue 14): the System or Body URL of the council's information system.
+    oparl_url: str | None = None
+    oparl_body: str | None = None  # name or id, when the system has several bodies
+    # Names or OParl ids to follow, comma-separated; empty: every committee of the body.
+    oparl_organizations: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    oparl_interval: int = Field(default=300, ge=0)  # seconds between syncs; 0: only by command
+    oparl_timeout: float = Field(default=30.0, gt=0, le=600)  # a hanging request is cut off
 
     @field_validator("database_url")
     @classmethod
@@ -78,6 +85,22 @@ class Settings(BaseSettings):
                 if not part.lstrip("-").isdigit():
                     raise ValueError(f"'{part}' is not a Telegram user id (a whole number)")
             return [int(part) for part in parts]
+        return value
+
+    @field_validator("oparl_organizations", mode="before")
+    @classmethod
+    def _oparl_organizations(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("oparl_url")
+    @classmethod
+    def _oparl_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value}' must start with http:// or https://")
         return value
 
     @field_validator("http_port", mode="before")

@@ -12,10 +12,12 @@ starting with ":" switch who you are (:member, :admin, :stranger, :new), send a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.demo_seed import OTHER_MEMBERS, DemoPeople, seed_demo
 from bot.localapi import ChatMessage, UserDriver, numbered_buttons, render
@@ -30,6 +32,10 @@ Send a document: :send FILE (as :admin, e.g. :send examples/vorlagen/Beschlussvo
 """
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "vorlagen"
 
+OPARL_NOTE = """\
+A local OParl server serves the Landkreis; its first sync told no one. A new Vorlage 2027/030
+has just appeared there: the bot's next sync (every few seconds) tells you. Try /vorlage 2027/030.
+"""
 
 # A reply held back by flood control arrives a little over a second later.
 FINAL_QUIET_SECONDS = 1.5
@@ -143,11 +149,20 @@ async def _read_line() -> str:
     return await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
 
 
-async def run_demo(*, as_admin: bool = False) -> None:
+async def run_demo(*, as_admin: bool = False, oparl: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="gremienbot-demo-") as folder:
         database_url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
         people = await seed_demo(database_url)
-        async with sandbox(database_url, admins=[people.accounts["admin"][0]]) as box:
+        async with contextlib.AsyncExitStack() as stack:
+            overrides: dict[str, Any] = {}
+            if oparl:  # a synced body from a local OParl server (bot/demo_oparl.py)
+                from bot.demo_oparl import synced_body
+
+                overrides = await stack.enter_async_context(synced_body(database_url))
+                print(OPARL_NOTE, flush=True)
+            box = await stack.enter_async_context(
+                sandbox(database_url, admins=[people.accounts["admin"][0]], **overrides)
+            )
             for telegram_id, (first, last) in OTHER_MEMBERS.items():
                 box.api.user(telegram_id, first, last)
             chat = DemoChat(box=box, people=people, persona="admin" if as_admin else "member")

@@ -6,6 +6,9 @@
   is still busy, and reports exceptions to the application's error handler. The job holds no
   state of its own: every run derives what is due from the database (bot/services/reminders).
 * Broadcast status messages: followed again after a restart (bot/broadcast_progress).
+* OParl sync: every GREMIENBOT_OPARL_INTERVAL seconds when GREMIENBOT_OPARL_URL is set. Never
+  twice at once: the JobQueue's max_instances=1 in this process, and the sync itself takes an
+  in-process lock (SQLite) or a PostgreSQL advisory lock (several instances).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from telegram.ext import ContextTypes
 
 from bot.broadcast_progress import resume_reports
 from bot.periodic import run_once_per_period
-from bot.runtime import BotApplication, get_runtime
+from bot.runtime import RUNTIME_KEY, BotApplication, get_runtime
+from bot.services.oparl import ServerDown, SyncBusy, SyncConfigError, SyncResult, sync_oparl
 from bot.services.reminders import run_due_reminders
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,34 @@ async def send_due_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("queued %d reminders", queued)
 
 
+async def run_oparl_sync(context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime = get_runtime(context)
+    settings = runtime.settings
+
+    async def sync_once() -> SyncResult:
+        return await sync_oparl(
+            runtime.sessions,
+            settings=settings,
+            notifier=runtime.change_notifier(None),
+            now=runtime.now(),
+        )
+
+    try:
+        # Once per interval across all instances (bot/periodic.py); the sync's own lock keeps
+        # a slow run and the next one apart.
+        result = await run_once_per_period(
+            runtime, job="oparl-sync", interval=float(settings.oparl_interval), work=sync_once
+        )
+    except SyncBusy:
+        log.info("OParl sync skipped: another sync is running")
+        return
+    except (ServerDown, SyncConfigError) as error:
+        log.warning("OParl sync failed: %s", error)  # the next interval tries again
+        return
+    if result is not None:
+        log.info("OParl sync: %s", result.report.one_line())
+
+
 def schedule_jobs(application: BotApplication) -> None:
     """Register the periodic jobs; they run once the application has started."""
     queue = application.job_queue
@@ -52,3 +84,12 @@ def schedule_jobs(application: BotApplication) -> None:
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
     )
     queue.run_once(resume_reports, when=0.0, name="broadcast-status-resume")
+    settings = application.bot_data[RUNTIME_KEY].settings
+    if settings.oparl_url and settings.oparl_interval > 0:
+        queue.run_repeating(
+            run_oparl_sync,
+            interval=float(settings.oparl_interval),
+            first=1.0,
+            name="oparl-sync",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )

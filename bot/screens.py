@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 from bot.ui import Button, reply
 from bot.views.attendance import is_open, request_buttons, request_text
 from bot.views.council import meeting_blocks, paper_blocks
-from bot.views.text import split_blocks
+from bot.views.text import is_url, split_blocks
 from storage.queries.attendance import answer_of
 from storage.queries.council import meeting_by_id, paper_details
 
@@ -40,6 +40,8 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
     ]
     if not meeting.cancelled:  # a cancelled meeting belongs in no calendar
         rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
+    if meeting.web and is_url(meeting.web):  # synced from the council's information system
+        rows.append([(caller.t("oparl.open_button"), meeting.web)])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
     now = runtime.now()
@@ -80,5 +82,7 @@ async def show_paper(update: Update, caller: Caller, reference: str) -> None:
         [(caller.t("papers.file_button", name=file.file_name), f"pap:file:{file.id}")]
         for file in details.paper.files
     ]
+    if details.paper.web and is_url(details.paper.web):  # synced from the information system
+        rows.append([(caller.t("oparl.open_button"), details.paper.web)])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())

@@ -15,10 +15,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import Caller, members_only
 from bot.errors import UserError
 from bot.screens import show_paper
+from bot.services.oparl.files import document_for_member
 from bot.services.paper_lookup import Found, find_paper
 from bot.ui import PRIVATE, Button, answer_query, is_private, parse_callback, reply
 from storage.queries.council import paper_reference
-from storage.queries.files import file_content
 from storage.queries.search import latest_papers
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -82,11 +82,12 @@ async def send_file(update: Update, context: Context, caller: Caller) -> None:
     file_id = int(parse_callback(update, FILE_BUTTON).group(1))
     if not is_private(update):  # a look-up never answers into a group
         raise UserError("access.lookup_private_only")
-    async with caller.runtime.sessions() as session:
-        stored = await file_content(session, file_id=file_id)
-    if stored is None:
-        raise UserError("papers.file_not_found")
-    file_name, content = stored
+    # A synced document is fetched from the information system now (bot/services/oparl).
+    file_name, content = await document_for_member(
+        caller.runtime.sessions,
+        file_id=file_id,
+        request_timeout=caller.runtime.settings.oparl_timeout,
+    )
     assert update.effective_chat is not None
     await update.effective_chat.send_document(io.BytesIO(content), filename=file_name)
     await answer_query(update)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from bot.cli import attendance, broadcast, data, delivery, members, reader, server
+from bot.cli import sync as oparl_sync
 from bot.cli.common import USAGE_ERROR, configure_logging
 
 
@@ -52,3 +53,4 @@ main.add_command(delivery.deliveries)
 main.add_command(attendance.attendance)
 main.add_command(broadcast.broadcast)
 main.add_command(reader.read)
+main.add_command(oparl_sync.sync)

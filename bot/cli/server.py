@@ -42,7 +42,10 @@ async def db_upgrade() -> None:
 
 @click.command()
 @click.option("--admin", "as_admin", is_flag=True, help="Start as an administrator.")
-def demo(as_admin: bool) -> None:
+@click.option(
+    "--oparl", is_flag=True, help="Also follow a local OParl server with the sample body."
+)
+def demo(as_admin: bool, oparl: bool) -> None:
     """Chat with the real bot against a local Bot API server and sample data.
 
     Type messages as a member; a number presses the button with that number.
@@ -51,4 +54,4 @@ def demo(as_admin: bool) -> None:
     from bot.demo import run_demo
 
     logging.getLogger().setLevel(logging.WARNING)
-    asyncio.run(run_demo(as_admin=as_admin))
+    asyncio.run(run_demo(as_admin=as_admin, oparl=oparl))

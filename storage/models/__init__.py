@@ -20,6 +20,7 @@ from storage.models.enums import (
     OrganizationKind,
 )
 from storage.models.messaging import Announcement, Delivery, Question
+from storage.models.oparl import OParlSource
 from storage.models.people import AuditEntry, GroupChat, Invite, Membership, Person
 from storage.models.scale import FeedVersion, JobPeriod, SendBudget
 
@@ -44,6 +45,7 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "Membership",
+    "OParlSource",
     "Organization",
     "OrganizationKind",
     "Paper",

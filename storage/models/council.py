@@ -35,6 +35,8 @@ class Organization(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[OrganizationKind] = mapped_column(string_enum(OrganizationKind))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
 
 class Meeting(Timestamps, Base):
@@ -57,6 +59,9 @@ class Meeting(Timestamps, Base):
     sequence: Mapped[int] = mapped_column(default=0)
     # Why it was last moved or cancelled (optional; shown in the notice and the calendar).
     change_reason: Mapped[str | None] = mapped_column(Text)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    web: Mapped[str | None] = mapped_column(String(1000))  # its page in the RIS
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -82,6 +87,9 @@ class Paper(Timestamps, Base):
     agenda_item: Mapped[str | None] = mapped_column(String(20))
     history: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     attachments: Mapped[list[str] | None] = mapped_column(JSON)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    web: Mapped[str | None] = mapped_column(String(1000))  # its page in the RIS
 
     originator: Mapped[Organization | None] = relationship(lazy="joined")
     consultations: Mapped[list[Consultation]] = relationship(
@@ -105,6 +113,8 @@ class AgendaItem(Timestamps, Base):
     public: Mapped[bool] = mapped_column(default=True)
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id"))
     result: Mapped[str | None] = mapped_column(Text)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     paper: Mapped[Paper | None] = relationship(lazy="joined")
@@ -124,6 +134,8 @@ class Consultation(Base):
     public: Mapped[bool] = mapped_column(default=True)
     role: Mapped[str | None] = mapped_column(String(100))
     authoritative: Mapped[bool] = mapped_column(default=False)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
     paper: Mapped[Paper] = relationship(back_populates="consultations")
     organization: Mapped[Organization] = relationship(lazy="joined")
@@ -140,8 +152,12 @@ class File(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # None for a synced file: it is fetched from `access_url` when a member taps it.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
+    oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    access_url: Mapped[str | None] = mapped_column(String(1000))
 
     paper: Mapped[Paper] = relationship(back_populates="files")
 

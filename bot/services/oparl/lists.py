@@ -1,0 +1,82 @@
+"""Walking an OParl list page by page, as real servers demand.
+
+Follow `links.next` as given and add the `modified_since` filter only when the server dropped it;
+stop when a page URL repeats (some servers link the last page to itself); drop ids already seen
+on an earlier page (pages shift while objects are modified); a list that ignores the filter still
+gives a correct result, because applying an unchanged object changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.services.oparl.client import OParlClient
+from bot.services.oparl.values import reference
+
+JsonDict = dict[str, Any]
+
+
+@dataclass
+class ListProgress:
+    pages: int = 0
+    objects: int = 0
+
+
+def with_filter(url: str, name: str, value: str) -> str:
+    """`url` with the query parameter `name` set, unless it has it already."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == name for key, _ in query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, value)])))
+
+
+def since_value(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+async def walk(
+    client: OParlClient,
+    url: str,
+    *,
+    since: datetime | None,
+    progress: ListProgress | None = None,
+) -> AsyncIterator[list[JsonDict]]:
+    """The list's objects, one page at a time (each page deduplicated against earlier ones)."""
+    filter_value = since_value(since) if since is not None else None
+    next_url: str | None = url
+    seen_pages: set[str] = set()
+    seen_ids: set[str] = set()
+    while next_url:
+        if filter_value is not None:
+            next_url = with_filter(next_url, "modified_since", filter_value)
+        if next_url in seen_pages:
+            break
+        seen_pages.add(next_url)
+        data = await client.get_json(next_url)
+        if data is None:
+            break
+        items = data.get("data") if isinstance(data, dict) else data
+        if isinstance(items, dict):  # a single object where a list belongs
+            items = [items]
+        page: list[JsonDict] = []
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            object_id = reference(item)
+            if object_id is None or object_id in seen_ids:
+                continue
+            seen_ids.add(object_id)
+            page.append(item)
+        if progress is not None:
+            progress.pages += 1
+            progress.objects += len(page)
+        if page:
+            yield page
+        links = data.get("links") if isinstance(data, dict) else None
+        nxt = links.get("next") if isinstance(links, dict) else None
+        next_url = nxt if isinstance(nxt, str) and nxt.strip() else None

@@ -1,0 +1,101 @@
+"""OParl objects → the importer's items (DESIGN §2): what each field becomes.
+
+The sync writes through the importer's upsert (bot/services/importer/apply.py), so an OParl
+object is turned into the same `MeetingIn` / `PaperIn` an import file gives: one way to apply a
+change and to record it for the notices. Local fields the RIS does not know (a meeting's `rsvp`
+and kind, a paper's proposal and summary) are passed through from the stored row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.services.importer.schema import AgendaItemIn
+from bot.services.oparl.values import as_list, flag, reference, text
+from storage.models import OrganizationKind
+
+JsonDict = dict[str, Any]
+
+_FACTION = ("fraktion", "gruppe im rat", "parliamentary group")
+_DEPARTMENT = ("verwaltung", "dezernat", "amt", "referat", "fachbereich", "fachdienst", "behörde")
+
+
+def organization_kind(item: JsonDict) -> OrganizationKind:
+    """From `organizationType` (Gremium, Fraktion, Verwaltungsbereich, …) and `classification`."""
+    words = " ".join(
+        (text(item.get(field)) or "").casefold() for field in ("organizationType", "classification")
+    )
+    if any(word in words for word in _FACTION):
+        return OrganizationKind.FACTION
+    if any(word in words for word in _DEPARTMENT):
+        return OrganizationKind.DEPARTMENT
+    return OrganizationKind.COMMITTEE
+
+
+def organization_name(item: JsonDict) -> str | None:
+    return text(item.get("name"), 255) or text(item.get("shortName"), 255)
+
+
+def location(value: Any) -> str | None:
+    """A Location object's description (or street and room); a bare URL says nothing."""
+    if isinstance(value, dict):
+        parts = [text(value.get(f)) for f in ("description", "streetAddress", "room")]
+        described = text(value.get("description"))
+        if described:
+            return described[:255]
+        joined = ", ".join(part for part in parts if part)
+        return joined[:255] or None
+    found = text(value, 255)
+    return None if found is None or found.startswith(("http://", "https://")) else found
+
+
+def agenda(items: Any, papers: dict[str, str]) -> tuple[list[AgendaItemIn], list[str | None]]:
+    """Agenda entries in order, with unique numbers, and the OParl id of each.
+
+    `papers` maps consultation ids to paper references (an item deals with a Vorlage through its
+    consultation).
+    """
+    entries: list[AgendaItemIn] = []
+    ids: list[str | None] = []
+    seen: set[str] = set()
+    ordered = sorted(
+        (item for item in as_list(items) if isinstance(item, dict) and not item.get("deleted")),
+        key=_order,
+    )
+    for position, item in enumerate(ordered, start=1):
+        number = text(item.get("number"), 20) or str(position)
+        while number in seen:
+            number = f"{number}."[:20] if len(number) < 20 else str(position)
+        seen.add(number)
+        name = text(item.get("name")) or number
+        consultation = reference(item.get("consultation"))
+        entries.append(
+            AgendaItemIn.model_construct(
+                number=number,
+                name=name,
+                public=flag(item.get("public"), True),
+                paper=papers.get(consultation) if consultation else None,
+            )
+        )
+        ids.append(reference(item))
+    return entries, ids
+
+
+def _order(item: JsonDict) -> int:
+    order = item.get("order")
+    return order if isinstance(order, int) else 0
+
+
+def consultation_refs(meetings: list[JsonDict]) -> set[str]:
+    found: set[str] = set()
+    for meeting in meetings:
+        for item in as_list(meeting.get("agendaItem")):
+            if isinstance(item, dict) and (ref := reference(item.get("consultation"))):
+                found.add(ref)
+    return found
+
+
+def paper_files(item: JsonDict) -> list[JsonDict]:
+    """mainFile first, then auxiliaryFile, each a File object with an id."""
+    files = [*as_list(item.get("mainFile")), *as_list(item.get("auxiliaryFile"))]
+    return [f for f in files if isinstance(f, dict) and reference(f) and not f.get("deleted")]

@@ -1,0 +1,150 @@
+"""Applying a page of OParl Meetings: adoption of a meeting of the same committee at the same
+start, new readable keys, agendas linked to their Vorlagen, a deleted upcoming meeting cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.services.importer.report import (
+    MEETING,
+    EntityChange,
+    FieldChange,
+)
+from bot.services.importer.schema import MeetingIn
+from bot.services.oparl import mapping
+from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
+from bot.services.oparl.values import as_list, flag, is_tombstone, reference, text, when
+from bot.services.organization_names import (
+    organization_key,
+)
+from storage.models import MeetingKind, Organization
+from storage.queries.council_keys import meetings_by_keys, papers_by_references
+from storage.queries.oparl import (
+    consultation_papers,
+    follow_meeting_day,
+    link_consultations,
+    meeting_keys_by_oparl_ids,
+    meeting_keys_with_prefixes,
+    unsynced_meetings_at,
+)
+
+JsonDict = dict[str, Any]
+
+
+class MeetingSteps(SyncState):
+    async def meetings(self, page: list[JsonDict]) -> None:
+        ids = [reference(item) or "" for item in page]
+        known = await meeting_keys_by_oparl_ids(self.session, oparl_ids=ids)
+        live: list[tuple[JsonDict, str, Organization, datetime]] = []
+        for item, oparl_id in zip(page, ids, strict=True):
+            if not oparl_id or is_tombstone(item):
+                continue
+            refs = [reference(r) or "" for r in as_list(item.get("organization"))]
+            organizations = self._followed_of(refs)
+            start = when(item.get("start"), self.tz)
+            if not organizations:
+                continue
+            if start is None:
+                self.skipped.append(oparl_id)
+                continue
+            live.append((item, oparl_id, organizations[0], start))
+        slots = [(org.id, start) for _, oid, org, start in live if oid not in known]
+        adopted = await unsynced_meetings_at(self.session, slots=slots)
+        bases = {self._base_key(org, start) for _, _, org, start in live}
+        taken = await meeting_keys_with_prefixes(self.session, prefixes=bases)
+        keys: list[str] = []
+        for _, oparl_id, org, start in live:
+            key = known[oparl_id][0] if oparl_id in known else adopted.get((org.id, start))
+            if key is None:
+                key = organization_key(self._base_key(org, start), taken)
+                taken.add(key)
+            keys.append(key)
+        consultations = await consultation_papers(
+            self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
+        )
+        upsert = self._upsert()
+        upsert.meetings = await meetings_by_keys(self.session, keys=keys)
+        upsert.papers = await papers_by_references(
+            self.session, references={ref for _, ref in consultations.values()}
+        )
+        papers = {oparl_id: ref for oparl_id, (_, ref) in consultations.items()}
+        changed_before = len(self.report.meetings.changed)
+        agenda_ids: dict[str, list[str | None]] = {}
+        for (item, _, org, start), key in zip(live, keys, strict=True):
+            existing = upsert.meetings.get(key)
+            entries, agenda_ids[key] = mapping.agenda(item.get("agendaItem"), papers)
+            name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
+            upsert.upsert_meeting(
+                MeetingIn.model_construct(
+                    key=key,
+                    organization=org.key,
+                    kind=existing.kind.value if existing else MeetingKind.SESSION.value,
+                    name=name,
+                    start=start,
+                    end=when(item.get("end"), self.tz),
+                    location=mapping.location(item.get("location")),
+                    public=existing.public if existing else True,
+                    cancelled=flag(item.get("cancelled"), False),
+                    rsvp=existing.rsvp if existing else False,
+                    agenda=entries,
+                )
+            )
+            self._quiet("meeting", key, [org])
+        new_meetings = {key for key in keys if upsert.meetings[key].id is None}
+        for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
+            meeting = upsert.meetings[key]
+            set_if_changed(meeting, "oparl_id", oparl_id)
+            set_if_changed(meeting, "web", text(item.get("web"), 1000))
+            if key in new_meetings:  # written once, with the ids; others after the flush
+                set_oparl_ids(meeting.agenda_items, agenda_ids[key])
+        await self._finish(upsert)
+        links: list[tuple[int, int, object]] = []
+        for (item, _, _, _), key in zip(live, keys, strict=True):
+            meeting = upsert.meetings[key]
+            if key not in new_meetings:
+                set_oparl_ids(meeting.agenda_items, agenda_ids[key])
+            for entry in as_list(item.get("agendaItem")):
+                if not isinstance(entry, dict):
+                    continue
+                found = consultations.get(reference(entry.get("consultation")) or "")
+                if found:
+                    local = meeting.start.astimezone(self.tz).date()
+                    links.append((found[0], meeting.id, local))
+        await self.session.flush()
+        await link_consultations(self.session, links=links)
+        for change in self.report.meetings.changed[changed_before:]:
+            if change.change("start") is not None:
+                moved = upsert.meetings[change.key].start.astimezone(self.tz).date()
+                await follow_meeting_day(self.session, meeting_id=change.id, day=moved)
+        await self.session.flush()
+        await self._cancel_deleted(page, known)
+
+    def _base_key(self, org: Organization, start: datetime) -> str:
+        return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"
+
+    async def _cancel_deleted(
+        self, page: list[JsonDict], known: dict[str, tuple[str, datetime, bool]]
+    ) -> None:
+        """A deleted meeting that is still to come counts as cancelled; a past one stays."""
+        keys = [
+            known[ref][0]
+            for item in page
+            if is_tombstone(item)
+            and (ref := reference(item) or "") in known
+            and known[ref][1] > self.now
+            and not known[ref][2]
+        ]
+        for meeting in (await meetings_by_keys(self.session, keys=keys)).values():
+            meeting.cancelled = True
+            meeting.sequence += 1
+            self.report.meetings.cancelled.append(
+                EntityChange(
+                    MEETING,
+                    meeting.id,
+                    meeting.key,
+                    meeting.name,
+                    (FieldChange("cancelled", False, True),),
+                )
+            )
+        await self.session.flush()

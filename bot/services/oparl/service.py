@@ -1,0 +1,236 @@
+"""One OParl sync: find the body, walk its lists, apply page by page, notify, move the cursor.
+
+The whole sync is one transaction: the cursor moves only together with everything that was
+applied, so a server that goes down midway loses nothing and half-applies nothing (the next sync
+reads the same objects again, and applying an unchanged object changes nothing). Notices are
+written at the end, in that transaction, through the importer's `Notifier` (the outbox): one
+combined message per member per sync. The first sync of a source notifies no one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.metrics import sync_run
+from bot.services.importer import ImportReport, Notifier
+from bot.services.oparl.apply import SyncApply
+from bot.services.oparl.client import OParlClient, ServerDown
+from bot.services.oparl.lists import ListProgress, walk
+from bot.services.oparl.values import reference, text
+from storage.models import AuditEntry, OParlSource
+from storage.queries.oparl import source_by_url, try_sync_lock
+
+# Servers stamp `modified` late (after the commit that made the change): the next sync reads
+# from a while before the last one started. Re-reading the overlap is a no-op.
+OVERLAP = timedelta(minutes=15)
+# PostgreSQL advisory lock key of the sync ("OParl" in a number).
+LOCK_KEY = 0x0BA71
+ACTOR = "OParl sync"
+
+# SQLite serves one instance: an in-process lock keeps a second sync (the interval job and a
+# command in the same process) from running at once. PostgreSQL adds an advisory lock, below.
+_running = asyncio.Lock()
+
+Progress = Callable[[str, ListProgress], None]
+
+
+class SyncConfigError(Exception):
+    """The configuration does not name one body or organization of the system (exit 2)."""
+
+
+class SyncBusy(Exception):
+    """Another sync is running."""
+
+
+@dataclass
+class SyncResult:
+    body: str
+    report: ImportReport
+    first: bool
+    deleted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unknown_organizations: list[str] = field(default_factory=list)
+    requests: int = 0
+    lists: dict[str, ListProgress] = field(default_factory=dict)
+
+    def summary(self, tz: Any) -> list[str]:
+        lines = self.report.summary(tz)
+        notice = lines.pop()
+        if self.deleted:
+            lines.append(
+                f"  - deleted: {', '.join(self.deleted[:6])}"
+                + (f" and {len(self.deleted) - 6} more" if len(self.deleted) > 6 else "")
+            )
+        if self.skipped:
+            lines.append(f"Skipped (not found or unreadable): {', '.join(self.skipped[:6])}")
+        if self.unknown_organizations:
+            names = ", ".join(self.unknown_organizations)
+            lines.append(
+                f"GREMIENBOT_OPARL_ORGANIZATIONS names no organization of the body: {names}"
+            )
+        if self.first and not self.report.dry_run:
+            notice = "Nobody was notified (first sync of this source)."
+        lines.append(notice)
+        return lines
+
+
+async def find_body(client: OParlClient, url: str, wanted: str | None) -> dict[str, Any]:
+    """The Body at `url`, or the one of the System at `url` that `wanted` names."""
+    data = await client.get_json(url)
+    if not isinstance(data, dict):
+        raise ServerDown(url, "no OParl object")
+    if str(data.get("type", "")).endswith("/Body"):
+        return data
+    bodies: list[dict[str, Any]] = []
+    body_list = reference(data.get("body"))
+    if body_list is None:
+        raise SyncConfigError(f"GREMIENBOT_OPARL_URL: {url} is neither an OParl System nor a Body.")
+    async for page in walk(client, body_list, since=None):
+        bodies += [body for body in page if isinstance(body, dict)]
+    if wanted:
+        wanted_folded = wanted.strip().casefold()
+        chosen = [
+            body
+            for body in bodies
+            if wanted.strip() == reference(body)
+            or wanted_folded
+            in {(text(body.get(f)) or "").casefold() for f in ("name", "shortName")}
+        ]
+    else:
+        chosen = bodies
+    if len(chosen) == 1:
+        return chosen[0]
+    found = "; ".join(f"{text(b.get('name'))} ({reference(b)})" for b in bodies) or "none"
+    if not wanted:
+        raise SyncConfigError(
+            f"GREMIENBOT_OPARL_BODY is not set and the system has several bodies: {found}."
+        )
+    raise SyncConfigError(
+        f"GREMIENBOT_OPARL_BODY: '{wanted}' names no single body; the system has: {found}."
+    )
+
+
+async def sync_oparl(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    notifier: Notifier | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    client: OParlClient | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
+    """Run one sync. Raises SyncConfigError, SyncBusy, or ServerDown (nothing applied then)."""
+    url = settings.oparl_url
+    if not url:
+        raise SyncConfigError("GREMIENBOT_OPARL_URL is not set: give the OParl System or Body URL.")
+    if _running.locked():
+        raise SyncBusy()
+    # Counted and timed as a run of the data source "oparl" (bot/metrics.py).
+    async with _running:
+        own_client = client is None
+        client = client or OParlClient(timeout=settings.oparl_timeout)
+        try:
+            with sync_run("oparl"):
+                return await _sync(
+                    sessions,
+                    client,
+                    settings,
+                    url,
+                    notifier,
+                    full,
+                    dry_run,
+                    now or datetime.now(UTC),
+                    progress,
+                )
+        finally:
+            if own_client:
+                await client.close()
+
+
+async def _sync(
+    sessions: async_sessionmaker[AsyncSession],
+    client: OParlClient,
+    settings: Settings,
+    url: str,
+    notifier: Notifier | None,
+    full: bool,
+    dry_run: bool,
+    now: datetime,
+    progress: Progress | None,
+) -> SyncResult:
+    started_requests = client.requests
+    body = await find_body(client, url, settings.oparl_body)
+    body_name = text(body.get("name")) or text(body.get("shortName")) or url
+    async with sessions() as session:
+        try:
+            if not await try_sync_lock(session, key=LOCK_KEY):
+                raise SyncBusy()
+            source = await source_by_url(session, url=url)
+            if source is None:
+                source = OParlSource(url=url, followed=[])
+                session.add(source)
+            first = source.synced_from is None
+            since = None if full or source.synced_from is None else source.synced_from - OVERLAP
+            report = ImportReport(source=f"OParl {body_name}", dry_run=dry_run, notify=not first)
+            applier = SyncApply(session, report, settings.tz, now)
+            result = SyncResult(body=body_name, report=report, first=first)
+            await applier.load_organizations()
+
+            async def each(name: str, since_: datetime | None, step: Any) -> None:
+                target = reference(body.get(name))
+                if target is None:
+                    return
+                counter = result.lists.setdefault(name, ListProgress())
+                async for page in walk(client, target, since=since_, progress=counter):
+                    await step(page)
+                    if progress is not None:
+                        progress(name, counter)
+
+            await each("organization", since, applier.organizations)
+            followed, result.unknown_organizations = applier.resolve_followed(
+                settings.oparl_organizations
+            )
+            applier.followed = followed
+            applier.newly_followed = set() if first else followed - set(source.followed)
+            # A newly followed organization's history is not in the modified window: read it all.
+            content_since = None if applier.newly_followed else since
+            await each("paper", content_since, applier.papers)
+            await each("meeting", content_since, applier.meetings)
+            applier.drop_silent()
+            if report.notify and notifier is not None and not report.is_empty:
+                report.notified = await notifier(session, report)
+            source.synced_from = now
+            source.followed = sorted(followed)
+            source.body_oparl_id = reference(body)
+            source.updated_at = now
+            result.deleted, result.skipped = applier.deleted, applier.skipped
+            session.add(
+                AuditEntry(
+                    at=now,
+                    actor_id=None,
+                    actor_name=ACTOR,
+                    action="sync",
+                    detail=report.one_line()
+                    + (f"; {len(applier.deleted)} deleted" if applier.deleted else ""),
+                    data={"source": url, "first": first, "notified": report.notified},
+                )
+            )
+            await session.flush()
+        except BaseException:
+            await session.rollback()
+            raise
+        if dry_run:
+            await session.rollback()
+        else:
+            await session.commit()
+    result.requests = client.requests - started_requests
+    return result

@@ -1,0 +1,71 @@
+"""What one sync's apply steps share: the session, the report, the organizations by OParl id and
+key, what is followed, and the helpers to upsert a page through the importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.importer.apply import Upsert
+from bot.services.importer.report import (
+    EntityRef,
+    ImportReport,
+)
+from storage.models import Organization
+from storage.queries.oparl import (
+    all_organizations,
+)
+
+JsonDict = dict[str, Any]
+
+
+@dataclass
+class SyncState:
+    session: AsyncSession
+    report: ImportReport
+    tz: tzinfo
+    now: datetime
+    followed: set[str] = field(default_factory=set)  # OParl ids of followed organizations
+    newly_followed: set[str] = field(default_factory=set)  # synced without notices this time
+    by_oparl: dict[str, Organization] = field(default_factory=dict)
+    by_key: dict[str, Organization] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # "paper 2021/144", …
+    skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
+    silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
+
+    async def load_organizations(self) -> None:
+        rows = await all_organizations(self.session)
+        self.by_key = {org.key: org for org in rows}
+        self.by_oparl = {org.oparl_id: org for org in rows if org.oparl_id}
+
+    def _upsert(self) -> Upsert:
+        upsert = Upsert(self.session, self.report, self.tz, self.now)
+        upsert.organizations = dict(self.by_key)
+        return upsert
+
+    async def _finish(self, upsert: Upsert) -> None:
+        await self.session.flush()
+        for target, kind, row, key, name in upsert.created:
+            target.append(EntityRef(kind, row.id, key, name))
+        upsert.created.clear()
+
+    def _followed_of(self, refs: list[str]) -> list[Organization]:
+        return [self.by_oparl[ref] for ref in refs if ref in self.followed and ref in self.by_oparl]
+
+    def _quiet(self, kind: str, key: str, organizations: list[Organization]) -> None:
+        if organizations and all(org.oparl_id in self.newly_followed for org in organizations):
+            self.silent.add((kind, key))
+
+
+def set_if_changed(row: Any, attribute: str, value: Any) -> None:
+    """Assign only a different value: an unchanged row is not written (and keeps updated_at)."""
+    if getattr(row, attribute) != value:
+        setattr(row, attribute, value)
+
+
+def set_oparl_ids(rows: list[Any], ids: list[str | None]) -> None:
+    for row, oparl_id in zip(rows, ids, strict=False):
+        set_if_changed(row, "oparl_id", oparl_id)

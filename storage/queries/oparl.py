@@ -1,0 +1,195 @@
+"""Look-ups and bulk writes of the OParl sync: rows by OParl id, adoption candidates, the cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AgendaItem,
+    Consultation,
+    File,
+    Meeting,
+    OParlSource,
+    Organization,
+    Paper,
+)
+
+
+def _table(model: Any) -> Table:
+    """A model's Table, for Core statements that leave the session's objects alone."""
+    return cast(Table, model.__table__)
+
+
+async def source_by_url(session: AsyncSession, *, url: str) -> OParlSource | None:
+    query = select(OParlSource).where(OParlSource.url == url)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def try_sync_lock(session: AsyncSession, *, key: int) -> bool:
+    """PostgreSQL: a transaction-level advisory lock, so one sync runs at a time across every
+    instance; released by the commit or rollback. Other engines: always True (the caller holds
+    an in-process lock instead; SQLite serves one instance)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    result = await session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key})
+    return bool(result.scalar())
+
+
+async def all_organizations(session: AsyncSession) -> list[Organization]:
+    return list((await session.execute(select(Organization))).scalars())
+
+
+async def meeting_keys_by_oparl_ids(
+    session: AsyncSession, *, oparl_ids: Collection[str]
+) -> dict[str, tuple[str, datetime, bool]]:
+    """key, start and cancelled of the meetings with these OParl ids."""
+    if not oparl_ids:
+        return {}
+    query = select(Meeting.oparl_id, Meeting.key, Meeting.start, Meeting.cancelled).where(
+        Meeting.oparl_id.in_(oparl_ids)
+    )
+    return {row[0] or "": (row[1], row[2], row[3]) for row in (await session.execute(query)).all()}
+
+
+async def unsynced_meetings_at(
+    session: AsyncSession, *, slots: Collection[tuple[int, datetime]]
+) -> dict[tuple[int, datetime], str]:
+    """Keys of meetings without an OParl id at (organization id, start): to adopt them."""
+    if not slots:
+        return {}
+    starts = {start for _, start in slots}
+    query = select(Meeting.organization_id, Meeting.start, Meeting.key).where(
+        Meeting.oparl_id.is_(None), Meeting.start.in_(starts)
+    )
+    wanted = set(slots)
+    found: dict[tuple[int, datetime], str] = {}
+    for organization_id, start, key in (await session.execute(query)).all():
+        if (organization_id, start) in wanted:
+            found[(organization_id, start)] = key
+    return found
+
+
+async def meeting_keys_with_prefixes(
+    session: AsyncSession, *, prefixes: Collection[str]
+) -> set[str]:
+    if not prefixes:
+        return set()
+    query = select(Meeting.key).where(or_(*(Meeting.key.startswith(p) for p in prefixes)))
+    return set((await session.execute(query)).scalars())
+
+
+async def paper_references_by_oparl_ids(
+    session: AsyncSession, *, oparl_ids: Collection[str]
+) -> dict[str, str]:
+    if not oparl_ids:
+        return {}
+    query = select(Paper.oparl_id, Paper.reference).where(Paper.oparl_id.in_(oparl_ids))
+    return {row[0] or "": row[1] for row in (await session.execute(query)).all()}
+
+
+async def paper_owners(
+    session: AsyncSession, *, references: Collection[str]
+) -> dict[str, str | None]:
+    """OParl id (or None) of the papers with these references: to adopt or to refuse a clash."""
+    if not references:
+        return {}
+    query = select(Paper.reference, Paper.oparl_id).where(Paper.reference.in_(references))
+    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+
+
+async def consultation_papers(
+    session: AsyncSession, *, oparl_ids: Collection[str]
+) -> dict[str, tuple[int, str]]:
+    """Consultation id and paper reference by the consultation's OParl id."""
+    if not oparl_ids:
+        return {}
+    query = (
+        select(Consultation.oparl_id, Consultation.id, Paper.reference)
+        .join(Paper, Paper.id == Consultation.paper_id)
+        .where(Consultation.oparl_id.in_(oparl_ids))
+    )
+    return {row[0] or "": (row[1], row[2]) for row in (await session.execute(query)).all()}
+
+
+async def link_consultations(
+    session: AsyncSession, *, links: list[tuple[int, int, object]]
+) -> None:
+    """Fill in the meeting (and day) of consultations that a meeting's agenda names, in one
+    executemany. Core, not ORM: an ORM update would evaluate every object in the session."""
+    if not links:
+        return
+    table = _table(Consultation)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("consultation"), table.c.meeting_id.is_(None))
+        .values(meeting_id=bindparam("meeting"), date=bindparam("day"))
+    )
+    await session.execute(
+        statement, [{"consultation": c, "meeting": m, "day": d} for c, m, d in links]
+    )
+
+
+async def files_of_papers(
+    session: AsyncSession, *, paper_ids: Collection[int]
+) -> dict[int, dict[str, File]]:
+    if not paper_ids:
+        return {}
+    query = select(File).where(File.paper_id.in_(paper_ids), File.oparl_id.is_not(None))
+    found: dict[int, dict[str, File]] = {}
+    for file in (await session.execute(query)).scalars():
+        found.setdefault(file.paper_id, {})[file.oparl_id or ""] = file
+    return found
+
+
+async def delete_papers_by_oparl_ids(
+    session: AsyncSession, *, oparl_ids: Collection[str]
+) -> list[str]:
+    """Delete these papers (agenda items keep their text, lose the link); their references."""
+    if not oparl_ids:
+        return []
+    rows = (
+        await session.execute(
+            select(Paper.id, Paper.reference).where(Paper.oparl_id.in_(oparl_ids))
+        )
+    ).all()
+    ids = [row[0] for row in rows]
+    if ids:
+        # Core statements (no evaluation of the session's objects); the rows are gone for good.
+        items, files = _table(AgendaItem), _table(File)
+        consultations, papers = _table(Consultation), _table(Paper)
+        await session.execute(update(items).where(items.c.paper_id.in_(ids)).values(paper_id=None))
+        await session.execute(delete(files).where(files.c.paper_id.in_(ids)))
+        await session.execute(delete(consultations).where(consultations.c.paper_id.in_(ids)))
+        await session.execute(delete(papers).where(papers.c.id.in_(ids)))
+    return [row[1] for row in rows]
+
+
+async def follow_meeting_day(session: AsyncSession, *, meeting_id: int, day: object) -> None:
+    """A moved meeting's consultations take its new day (as the Beratungsfolge shows it)."""
+    table = _table(Consultation)
+    await session.execute(update(table).where(table.c.meeting_id == meeting_id).values(date=day))
+
+
+async def file_for_sending(
+    session: AsyncSession, *, file_id: int
+) -> tuple[str, bytes | None, str | None] | None:
+    """A document's name, its stored content (None for a synced one not fetched yet) and the
+    URL to fetch it from."""
+    query = select(File.file_name, File.content, File.access_url).where(File.id == file_id)
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+async def keep_file_content(
+    session: AsyncSession, *, file_id: int, content: bytes, mime_type: str | None, sha256: str
+) -> None:
+    """Keep a fetched document, so the next tap (and a restart) needs no download."""
+    values: dict[str, object] = {"content": content, "size": len(content), "sha256": sha256}
+    if mime_type:
+        values["mime_type"] = mime_type[:100]
+    await session.execute(update(File).where(File.id == file_id).values(**values))

@@ -1,0 +1,217 @@
+"""The OParl sync against the local OParl server over real HTTP: first sync silent and adopting,
+re-sent objects changing nothing, new Vorlage / moved / cancelled meeting notified once,
+deleted Vorlage silent, quirks, faults that lose nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.services.notices import change_notifier
+from bot.services.oparl import OParlClient, ServerDown, SyncConfigError, SyncResult, sync_oparl
+from storage.models import Delivery, File, Meeting, OParlSource, Organization, Paper
+from tests.notice_samples import ANNA, NOW, by_chat, deliveries, prepare
+from tests.oparl.sample import BERLIN, build
+from tests.oparl.server import LocalOParl
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def oparl() -> AsyncIterator[LocalOParl]:
+    async with LocalOParl() as server:
+        server.store.page_size = 2  # several pages even for the small sample
+        server.store.clock = NOW
+        yield server
+
+
+def settings(oparl: LocalOParl, **values: Any) -> Settings:
+    return Settings(
+        _env_file=None,
+        timezone="Europe/Berlin",
+        oparl_url=oparl.system_url,
+        oparl_timeout=2,
+        **values,
+    )
+
+
+async def sync(
+    sessions: Sessions, oparl: LocalOParl, now: datetime = NOW, **values: Any
+) -> SyncResult:
+    config = settings(oparl, **{k: v for k, v in values.items() if k.startswith("oparl_")})
+    client = OParlClient(timeout=config.oparl_timeout, backoff=0.01, max_backoff=0.05)
+    try:
+        return await sync_oparl(
+            sessions,
+            settings=config,
+            notifier=change_notifier(config, now=now),
+            now=now,
+            client=client,
+            full=values.get("full", False),
+        )
+    finally:
+        await client.close()
+
+
+async def count(sessions: Sessions, model: Any) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_first_sync_adopts_and_notifies_no_one_then_unchanged_changes_nothing(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    sample = build(oparl.store)
+    first = await sync(sessions, oparl)
+    assert first.first and first.report.notified == 0
+    assert await deliveries(sessions) == []
+    async with sessions() as session:
+        papers = list((await session.execute(select(Paper))).unique().scalars())
+        assert [p.reference for p in papers] == ["2030/001"]  # adopted, no twin
+        assert papers[0].oparl_id == sample["paper"]["id"] and papers[0].web
+        organizations = {o.name: o for o in (await session.execute(select(Organization))).scalars()}
+        assert organizations["Sozialausschuss"].key == "sozialausschuss"  # adopted
+        assert organizations["SPD-Fraktion"].oparl_id == sample["spd"]["id"]  # same name
+        assert organizations["Kreistag"].key == "kreistag"
+        meetings = {m.key: m for m in (await session.execute(select(Meeting))).unique().scalars()}
+        assert meetings["sa-2030-03-04"].oparl_id == sample["meeting"]["id"]
+        assert "kreistag-2030-03-25" in meetings
+        files = list((await session.execute(select(File))).scalars())
+        assert [(f.file_name, f.access_url is not None) for f in files] == [
+            ("vorlage-2030-001.pdf", True)
+        ]
+    oparl.store.touch("meeting", sample["meeting"])  # a new `modified`, the same content
+    oparl.requests.clear()
+    again = await sync(sessions, oparl, now=NOW + timedelta(minutes=5))
+    assert again.report.is_empty, again.summary(BERLIN)
+    assert not again.deleted and again.report.notified == 0
+    assert await deliveries(sessions) == []
+    lists = [url for url in oparl.requests if "/body/1/" in url]
+    assert lists and all("modified_since=" in url for url in lists)
+
+
+async def test_new_paper_moved_and_cancelled_meeting_reach_members_once(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    sample = build(oparl.store)
+    await sync(sessions, oparl)
+    store = oparl.store
+    store.tick(600)
+    store.add_paper("2030/002", "Pflegebericht", consultations=[(sample["sa"], "Kenntnis", True)])
+    store.change(
+        "meeting",
+        sample["meeting"],
+        start=datetime(2030, 3, 5, 15, 0, tzinfo=BERLIN).isoformat(),
+        end=datetime(2030, 3, 5, 18, 0, tzinfo=BERLIN).isoformat(),
+    )
+    store.delete("meeting", sample["later"])
+    result = await sync(sessions, oparl, now=NOW + timedelta(minutes=10))
+    assert [ref.key for ref in result.report.papers.created] == ["2030/002"]
+    assert [c.key for c in result.report.meetings.cancelled] == ["kreistag-2030-03-25"]
+    rows = by_chat(await deliveries(sessions))
+    anna = {row.kind: row.payload["text"] for row in rows[ANNA]}
+    assert anna["paper_new"].startswith("📄 <b>Neue Vorlage 2030/002</b>")
+    assert "Pflegebericht" in anna["paper_new"]
+    assert anna["meeting_changed"].startswith("✏️ <b>Termin geändert</b>")
+    assert "<b>Dienstag, 5. März 2030, 15:00 Uhr</b>" in anna["meeting_changed"]
+    assert "meeting_cancelled" in anna
+    assert len({row.batch_key for row in rows[ANNA]}) == 1  # one message per member per sync
+    sent = len(await deliveries(sessions))
+    again = await sync(sessions, oparl, now=NOW + timedelta(minutes=15))
+    assert again.report.is_empty, again.report.papers.changed
+    assert len(await deliveries(sessions)) == sent
+
+
+async def test_deleted_paper_disappears_silently(sessions: Sessions, oparl: LocalOParl) -> None:
+    await prepare(sessions)
+    sample = build(oparl.store)
+    await sync(sessions, oparl)
+    oparl.store.tick(600)
+    oparl.store.delete("paper", sample["paper"])
+    oparl.store.quirks.tombstone_without_type = True
+    result = await sync(sessions, oparl, now=NOW + timedelta(minutes=10))
+    assert result.deleted == ["paper 2030/001"]
+    assert await count(sessions, Paper) == 0
+    assert await deliveries(sessions) == []
+
+
+async def test_quirks_of_real_servers(sessions: Sessions, oparl: LocalOParl) -> None:
+    quirks = oparl.store.quirks
+    quirks.drop_filter_in_next = quirks.repeat_last_page = True
+    quirks.duplicate_across_pages = quirks.na_strings = True
+    quirks.single_object_lists = quirks.naive_datetimes = True
+    build(oparl.store)
+    await sync(sessions, oparl)
+    async with sessions() as session:
+        meetings = {m.key: m for m in (await session.execute(select(Meeting))).unique().scalars()}
+    start = meetings["sozialausschuss-2030-03-04"].start.astimezone(BERLIN)
+    assert (start.hour, start.minute) == (14, 0)  # local time without offset
+    assert meetings["kreistag-2030-03-25"].location == "Landratsamt"
+    assert await count(sessions, Paper) == 1
+    quirks.ignore_modified_since = True
+    again = await sync(sessions, oparl, now=NOW + timedelta(minutes=5))
+    assert again.report.is_empty
+    next_pages = [url for url in oparl.requests if "page=2" in url]
+    assert next_pages and "modified_since=" in next_pages[-1]  # added where next dropped it
+
+
+async def test_a_server_that_stays_down_applies_nothing_and_keeps_the_cursor(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    sample = build(oparl.store)
+    await sync(sessions, oparl)
+    async with sessions() as session:
+        cursor = (await session.execute(select(OParlSource))).scalar_one().synced_from
+    oparl.store.tick(600)
+    oparl.store.add_paper("2030/003", "Haushalt", consultations=[(sample["sa"], "Beratung", True)])
+    oparl.store.change("meeting", sample["later"], name="Kreistag (Haushalt)")
+    oparl.store.faults.fail_paths = ("meetings",)
+    oparl.store.faults.fail_after = 0  # the papers list answers, the meetings list never
+    with pytest.raises(ServerDown, match="did not answer"):
+        await sync(sessions, oparl, now=NOW + timedelta(minutes=10))
+    assert await count(sessions, Paper) == 1  # nothing half-applied
+    async with sessions() as session:
+        assert (await session.execute(select(OParlSource))).scalar_one().synced_from == cursor
+    oparl.store.faults.fail_after = None
+    oparl.store.faults.fail, oparl.store.faults.hang = 2, 1  # a 5xx twice, one hang: retried
+    result = await sync(sessions, oparl, now=NOW + timedelta(minutes=20))
+    assert [ref.key for ref in result.report.papers.created] == ["2030/003"]
+    assert [c.key for c in result.report.meetings.changed] == ["kreistag-2030-03-25"]
+    assert len(by_chat(await deliveries(sessions))[ANNA]) == 2
+
+
+async def test_several_bodies_need_oparl_body(sessions: Sessions, oparl: LocalOParl) -> None:
+    build(oparl.store)
+    oparl.store.add_body("Stadt Konstanz")
+    with pytest.raises(SyncConfigError, match=r"Landkreis Konstanz .*Stadt Konstanz"):
+        await sync(sessions, oparl)
+    result = await sync(sessions, oparl, oparl_body="LK Konstanz")
+    assert result.body == "Landkreis Konstanz"
+
+
+async def test_newly_followed_organization_is_synced_silently(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    build(oparl.store)
+    await sync(sessions, oparl, oparl_organizations=["Sozialausschuss"])
+    assert await count(sessions, Meeting) == 2  # the two imported, none of the Kreistag
+    result = await sync(
+        sessions,
+        oparl,
+        now=NOW + timedelta(minutes=5),
+        oparl_organizations=["Sozialausschuss", "Kreistag"],
+    )
+    assert [ref.key for ref in result.report.meetings.created] == []
+    assert await count(sessions, Meeting) == 3
+    assert await deliveries(sessions) == []
+    assert await count(sessions, Delivery) == 0
