@@ -3,13 +3,13 @@
 New: kind (buttons) → committee (buttons) → title → start → end or "-" → place or "-" →
 public? → replies asked? → preview as members will see it → ✅ Anlegen / ✖️ Abbrechen.
 Move and cancel: choose among the upcoming meetings (buttons, paged) → new start, end and
-place (move) → preview → confirm (handlers/meeting_change.py). /abbrechen or ✖️ ends the
+place (move) → optional reason → preview → confirm (change.py). /abbrechen or ✖️ ends the
 dialogue at any step; nothing is stored before the confirmation.
 
 Callback data (`madm:…`, parsed strictly; rights are checked again in the service):
 madm:kind:<session|presentation|appointment>, madm:org:<organization id>,
 madm:public:<yes|no>, madm:rsvp:<yes|no>, madm:page:<offset>, madm:pick:<meeting id>,
-madm:end:keep, madm:place:keep, madm:ok, madm:abort.
+madm:end:keep, madm:place:keep, madm:reason:none, madm:ok, madm:abort.
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
             ],
             Step.CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
             Step.CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
+            Step.REASON: [
+                MessageHandler(text_input, change.got_reason),
+                _button(change.no_reason, r"^madm:reason:none$"),
+            ],
         },
         fallbacks=[
             CommandHandler("abbrechen", new.abort),

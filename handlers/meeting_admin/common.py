@@ -36,6 +36,7 @@ class Step(IntEnum):
     NEW_PLACE = 12
     CONFIRM_MOVE = 13
     CONFIRM_CANCEL = 14
+    REASON = 15  # the optional reason of a move or a cancellation
 
 
 @dataclass
@@ -55,6 +56,7 @@ class MeetingDraft:
     meeting_id: int | None = None  # the meeting changed
     old_start: datetime | None = None
     old_end: datetime | None = None
+    reason: str | None = None  # of a move or a cancellation; None: none given
 
 
 def draft(context: Context) -> MeetingDraft:

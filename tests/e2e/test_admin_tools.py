@@ -15,7 +15,8 @@ from bot import broadcast_progress
 from bot.localapi import LocalBotApi
 from bot.services.invites import create_invite
 from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper, Person
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 LINK = re.compile(r"https://t\.me/gremienbot_test_bot\?start=([A-Za-z0-9_-]{1,64})")
 
@@ -201,6 +202,7 @@ async def test_pickers_tell_two_presentations_apart_and_confirmations_are_unmist
         "04.03.31, 12:00 · Institut Süd für Sozialforschung",
     ]
     await admin.press("Institut Süd")
+    await admin.press("Ohne Begründung")
     assert [row[0].text for row in admin.last.buttons] == ["✅ Ja, absagen", "↩️ Nein, zurück"]
     await admin.press("↩️ Nein, zurück")
     async with sessions() as session:
