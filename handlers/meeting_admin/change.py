@@ -30,7 +30,8 @@ from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import meeting_title
 from bot.views.council_admin import changed_meeting, meeting_preview
 from bot.views.pickers import confirm_rows, meeting_labels
-from handlers.meeting_admin.common import CANCEL, MOVE, NAME, Step, step
+from handlers.meeting_admin import edit
+from handlers.meeting_admin.common import CANCEL, EDIT, MOVE, NAME, Step, step
 from handlers.meeting_admin.common import begin as begin_draft
 from handlers.meeting_admin.common import draft as _draft
 from storage.models import Meeting
@@ -63,7 +64,9 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
     if page.has_more:
         navigation.append((caller.t("meeting_admin.later"), f"madm:page:{offset + PAGE_SIZE}"))
     rows.append(navigation)
-    question = "meeting_admin.ask_pick_move" if mode == MOVE else "meeting_admin.ask_pick_cancel"
+    question = {MOVE: "meeting_admin.ask_pick_move", EDIT: "meeting_admin.ask_pick_edit"}.get(
+        mode, "meeting_admin.ask_pick_cancel"
+    )
     await reply(update, caller.t(question), dialogue.with_abort(caller, NAME, rows), edit=edit)
     return Step.PICK
 
@@ -84,6 +87,11 @@ async def begin_move(update: Update, context: Context, caller: Caller) -> int | 
 @admins_only
 async def begin_cancel(update: Update, context: Context, caller: Caller) -> int | None:
     return await _begin(update, context, caller, CANCEL)
+
+
+@admins_only
+async def begin_edit(update: Update, context: Context, caller: Caller) -> int | None:
+    return await _begin(update, context, caller, EDIT)
 
 
 @step(Step.PICK)
@@ -112,6 +120,8 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     tz = caller.runtime.tz
     if draft.mode == CANCEL:
         return await _ask_reason(update, context, caller)
+    if draft.mode == EDIT:
+        return await edit.show_menu(update, context, caller, edit=True)
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)
     dialogue.goto(context, NAME, Step.NEW_START)

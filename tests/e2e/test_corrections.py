@@ -1,0 +1,103 @@
+"""Corrections in the chat, end to end on both databases: a meeting's title, place and public
+flag (/termin_bearbeiten), its agenda typed in /tagesordnung_bearbeiten, a Vorlage's fields
+(/vorlage_bearbeiten) — each previewed, confirmed, audited and announced to members."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.localapi import LocalBotApi
+from storage.models import AuditEntry, Meeting, MeetingKind
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
+
+Sessions = async_sessionmaker[AsyncSession]
+MAY_6_2031_16H = datetime(2031, 5, 6, 14, tzinfo=UTC)  # 16:00 in Berlin
+
+
+async def add_meeting(sessions: Sessions, group: dict[str, int], **values: object) -> Meeting:
+    fields: dict[str, object] = {
+        "key": "lg-2031-05-06",
+        "organization_id": group["lenkungsgruppe"],
+        "kind": MeetingKind.SESSION,
+        "name": "Sitzung der Lenkungsgruppe",
+        "start": MAY_6_2031_16H,
+        "end": MAY_6_2031_16H + timedelta(hours=2),
+        "location": "Landratsamt, Raum 1",
+        "public": True,
+        **values,
+    }
+    async with sessions.begin() as session:
+        meeting = Meeting(**fields)
+        session.add(meeting)
+    return meeting
+
+
+async def stored_meeting(sessions: Sessions, meeting_id: int) -> Meeting:
+    async with sessions() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        return meeting
+
+
+async def audit_actions(sessions: Sessions) -> list[str]:
+    async with sessions() as session:
+        return list((await session.execute(select(AuditEntry.action))).scalars())
+
+
+async def test_a_meeting_title_place_and_public_flag_corrected_in_the_chat(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: Sessions,
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Anna Beispiel", 501, faction="spd")
+    meeting = await add_meeting(sessions, group)
+    await start_bot()
+    admin, anna = api.user(500, "Martin"), api.user(501, "Anna")
+    replies = await anna.send("/termin_bearbeiten")
+    assert replies[-1].text == "Das dürfen nur Administratorinnen und Administratoren."
+    await admin.send("/termin_bearbeiten")
+    assert admin.last.text == "Welchen Termin möchten Sie bearbeiten?"
+    assert admin.last.buttons[0][0].text == "06.05.31, 16:00 · Sitzung der Lenkungsgruppe"
+    await admin.press("Sitzung der Lenkungsgruppe")
+    assert "Was möchten Sie ändern?" in admin.last.text
+    assert [row[0].text for row in admin.last.buttons] == [
+        "✏️ Titel ändern", "📍 Ort ändern", "🔒 Nicht öffentlich machen", "✖️ Abbrechen",
+    ]  # fmt: skip
+    await admin.press("✏️ Titel ändern")
+    assert admin.last.text == "Neuer Titel? Bisher: Sitzung der Lenkungsgruppe"
+    replies = await admin.send("   ")
+    assert replies[-1].text == "Bitte geben Sie einen Titel ein."
+    await admin.send("Klausur der Lenkungsgruppe")
+    preview = admin.last.text
+    assert "Klausur der Lenkungsgruppe" in preview and "Geändert: Titel." in preview
+    # One field fixed without starting over: the place, then the title again.
+    await admin.press("📍 Ort ändern")
+    assert admin.last.text.startswith("Neuer Ort? Bisher: Landratsamt, Raum 1.")
+    await admin.send("Landratsamt, Großer Sitzungssaal")
+    await admin.press("🔒 Nicht öffentlich machen")
+    preview = admin.last.text
+    assert "Geändert: Titel, Ort, öffentlich/nicht öffentlich." in preview
+    assert "Landratsamt, Großer Sitzungssaal" in preview
+    await admin.press("✏️ Titel ändern")
+    await admin.send("Klausurtagung der Lenkungsgruppe")
+    assert "Klausurtagung der Lenkungsgruppe" in admin.last.text
+    unchanged = await stored_meeting(sessions, meeting.id)
+    assert unchanged.name == "Sitzung der Lenkungsgruppe"  # nothing before the confirmation
+    replies = await admin.press("✅ Speichern")
+    saved = "✅ Gespeichert: Lenkungsgruppe Sozialstrategie: Klausurtagung der Lenkungsgruppe."
+    assert saved in [message.text for message in replies]
+    edited = await stored_meeting(sessions, meeting.id)
+    assert (edited.name, edited.location, edited.public) == (
+        "Klausurtagung der Lenkungsgruppe", "Landratsamt, Großer Sitzungssaal", False,
+    )  # fmt: skip
+    assert edited.sequence == 1  # calendars update
+    assert await audit_actions(sessions) == ["edit_meeting"]
+    notice = await anna.wait_for(lambda m: "Klausurtagung" in (m.text or ""))
+    assert "📍 Ort: Landratsamt, Raum 1 → Landratsamt, Großer Sitzungssaal" in notice.text
