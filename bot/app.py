@@ -18,6 +18,7 @@ from bot.services.members import ensure_admins
 from handlers import (
     agenda,
     agenda_admin,
+    agenda_edit,
     attendance,
     attendance_admin,
     audit,
@@ -60,6 +61,7 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         invites.handlers(dialogues),  # /einladen dialogue (first: its states take text input)
         meeting_admin.handlers(dialogues),  # /termin_neu, /termin_verschieben, /termin_absagen
         paper_admin.handlers(dialogues),  # /vorlage_neu, /vorlage_anlage (takes documents)
+        agenda_edit.handlers(dialogues),  # ➕/✏️ in /tagesordnung_bearbeiten: items typed
         start.HANDLERS,  # /start, also redeems invitation deep links
         help.HANDLERS,  # /help
         meetings.HANDLERS,  # /termine and the meeting view

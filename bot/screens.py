@@ -32,6 +32,10 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         for paper in list(papers.values())[:MAX_PAPER_BUTTONS]
     ]
     rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
+    if caller.is_admin and not meeting.cancelled and (meeting.end or meeting.start) > runtime.now():
+        # The fix where the agenda is missing or wrong: /tagesordnung_bearbeiten for this one.
+        key = "meetings.edit_agenda" if meeting.agenda_items else "meetings.add_agenda"
+        rows.append([(caller.t(key), f"agd:show:{meeting.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
 
@@ -47,5 +51,7 @@ async def show_paper(update: Update, caller: Caller, reference: str) -> None:
         [(caller.t("papers.file_button", name=file.file_name), f"pap:file:{file.id}")]
         for file in details.paper.files
     ]
+    if caller.is_admin:  # corrections: /vorlage_bearbeiten for this one
+        rows.append([(caller.t("papers.edit_button"), f"pedt:paper:{details.paper.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
-from storage.models import AuditEntry, Meeting, MeetingKind
+from storage.models import AgendaItem, AuditEntry, Meeting, MeetingKind, Paper
 from tests.conftest import AddMember
 from tests.e2e.conftest import StartBot
 
@@ -101,3 +101,86 @@ async def test_a_meeting_title_place_and_public_flag_corrected_in_the_chat(
     assert await audit_actions(sessions) == ["edit_meeting"]
     notice = await anna.wait_for(lambda m: "Klausurtagung" in (m.text or ""))
     assert "📍 Ort: Landratsamt, Raum 1 → Landratsamt, Großer Sitzungssaal" in notice.text
+
+
+async def agenda(sessions: Sessions, meeting_id: int) -> list[tuple[str, str, bool, str | None]]:
+    async with sessions() as session:
+        query = (
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position)
+        )
+        items = (await session.execute(query)).scalars().unique().all()
+        return [
+            (item.number, item.name, item.public, item.paper.reference if item.paper else None)
+            for item in items
+        ]
+
+
+async def test_an_agenda_typed_in_the_chat_from_the_missing_agenda(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: Sessions,
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Anna Beispiel", 501, faction="spd")
+    meeting = await add_meeting(sessions, group)
+    async with sessions.begin() as session:
+        session.add(Paper(reference="2021/144", name="Sozialstrategie", paper_type="Beschluss"))
+    await start_bot()
+    admin, anna = api.user(500, "Martin"), api.user(501, "Anna")
+    # A member sees the missing agenda; an administrator is offered the fix.
+    [view] = await anna.send("/tagesordnung")
+    assert "Eine Tagesordnung liegt noch nicht vor." in view.text
+    assert "Tagesordnung anlegen" not in str([b.text for row in view.buttons for b in row])
+    [view] = await admin.send("/tagesordnung")
+    assert "Eine Tagesordnung liegt noch nicht vor." in view.text
+    assert view.buttons[-1][0].text == "➕ Tagesordnung anlegen"
+    await admin.press("➕ Tagesordnung anlegen")
+    await admin.press("➕ Punkt hinzufügen")
+    assert admin.last.text.startswith(
+        "Neuer Punkt auf der Tagesordnung „Sitzung der Lenkungsgruppe“. Welche Nummer (TOP)?"
+    )
+    await admin.press("TOP 1")
+    assert admin.last.text == "Titel von TOP 1?"
+    await admin.send("Sozialstrategie: Beschlus")
+    await admin.press("Nicht öffentlich")
+    replies = await admin.send("2099/1")
+    assert replies[-1].text == "Eine Vorlage 2099/1 gibt es nicht."
+    await admin.send("2021/144")
+    preview = admin.last.text
+    assert preview.startswith("Neuer Punkt auf der Tagesordnung „Sitzung der Lenkungsgruppe“")
+    assert "TOP 1 Sozialstrategie: Beschlus 🔒 (nicht öffentlich) · 📄 Vorlage 2021/144" in preview
+    # One field fixed without starting over.
+    await admin.press("✏️ Titel")
+    assert admin.last.text == "Neuer Titel? Bisher: Sozialstrategie: Beschlus"
+    await admin.send("Sozialstrategie: Beschluss")
+    await admin.press("🔓 Öffentlich machen")
+    assert "TOP 1 Sozialstrategie: Beschluss · 📄 Vorlage 2021/144" in admin.last.text
+    assert await agenda(sessions, meeting.id) == []  # nothing before the confirmation
+    replies = await admin.press("✅ Hinzufügen")
+    assert any((m.text or "").startswith("✅ Hinzugefügt: TOP 1 Sozialstrategie") for m in replies)
+    assert await agenda(sessions, meeting.id) == [
+        ("1", "Sozialstrategie: Beschluss", True, "2021/144")
+    ]
+    note = await anna.wait_for(lambda m: "Tagesordnung" in (m.text or ""))
+    assert "Sozialstrategie: Beschluss" in note.text
+
+    # Correct the item: its number, then unlink the Vorlage; the changed fields are named.
+    await admin.press("◀️ Zur Tagesordnung")
+    await admin.press("✏️ 1")
+    assert admin.last.text.endswith("Was möchten Sie ändern?")
+    await admin.press("🔢 Nummer")
+    assert admin.last.text == "Welche Nummer? Bisher: 1"
+    await admin.send("3")
+    await admin.press("✂️ 2021/144 lösen")
+    preview = admin.last.text
+    assert "TOP 3 Sozialstrategie: Beschluss\n" in preview
+    assert "Geändert: Nummer, Vorlage." in preview
+    await admin.press("✅ Speichern")
+    assert await agenda(sessions, meeting.id) == [("3", "Sozialstrategie: Beschluss", True, None)]
+    async with sessions() as session:
+        actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+    assert actions == ["edit_agenda", "edit_agenda"]
