@@ -36,6 +36,7 @@ from handlers import (
     meetings,
     members,
     paper_admin,
+    paper_edit,
     papers,
     privacy,
     search,
@@ -62,6 +63,7 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         meeting_admin.handlers(dialogues),  # /termin_neu, /termin_verschieben, /termin_absagen
         paper_admin.handlers(dialogues),  # /vorlage_neu, /vorlage_anlage (takes documents)
         agenda_edit.handlers(dialogues),  # ➕/✏️ in /tagesordnung_bearbeiten: items typed
+        paper_edit.handlers(dialogues),  # /vorlage_bearbeiten and ✏️ on a Vorlage: corrections
         start.HANDLERS,  # /start, also redeems invitation deep links
         help.HANDLERS,  # /help
         meetings.HANDLERS,  # /termine and the meeting view

@@ -184,3 +184,79 @@ async def test_an_agenda_typed_in_the_chat_from_the_missing_agenda(
     async with sessions() as session:
         actions = (await session.execute(select(AuditEntry.action))).scalars().all()
     assert actions == ["edit_agenda", "edit_agenda"]
+
+
+async def test_every_field_of_a_published_vorlage_corrected_from_vorlage_neu(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: Sessions,
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await add_member("Anna Beispiel", 501, faction="spd")
+    async with sessions.begin() as session:
+        paper = Paper(
+            reference="2021/144",
+            name="Sozialstrategie",
+            paper_type="Antrag",
+            proposal="Der Kreistag beschließt.",
+        )
+        session.add(paper)
+    await start_bot()
+    admin, anna = api.user(500, "Martin"), api.user(501, "Anna")
+    replies = await anna.send("/vorlage_bearbeiten 2021/144")
+    assert replies[-1].text == "Das dürfen nur Administratorinnen und Administratoren."
+    # "gibt es schon" in /vorlage_neu offers the correction instead of a dead end.
+    await admin.send("/vorlage_neu")
+    [offer] = await admin.send("2021/144")
+    assert offer.text.startswith("Die Drucksache 2021/144 gibt es schon.")
+    await admin.press("✏️ 2021/144 bearbeiten")
+    assert "Was möchten Sie ändern?" in admin.last.text
+    assert [row[0].text for row in admin.last.buttons] == [
+        "✏️ Titel", "✏️ Art", "📅 Datum", "🏛 Verfasser", "✏️ Beschlussvorschlag",
+        "✏️ Sachverhalt", "✖️ Abbrechen",
+    ]  # fmt: skip
+    await admin.press("✏️ Titel")
+    assert admin.last.text == "Neuer Titel? Bisher: Sozialstrategie"
+    await admin.send("Sozialstrategie des Landkreises")
+    await admin.press("✏️ Art")
+    await admin.send("Beschlussvorlage")
+    await admin.press("📅 Datum")
+    replies = await admin.send("30.2.2021")
+    assert replies[-1].text.startswith("Den 30.02.2021 gibt es nicht.")
+    await admin.send("2.6.2021")
+    await admin.press("🏛 Verfasser")
+    await admin.press("Dezernat für Soziales")
+    await admin.press("✏️ Sachverhalt")
+    await admin.send("Der Landkreis braucht eine Strategie.\nSie gilt fünf Jahre.")
+    await admin.press("✏️ Beschlussvorschlag")
+    await admin.send("-")
+    preview = admin.last.text
+    assert "Sozialstrategie des Landkreises" in preview
+    assert "Geändert: Titel, Art, Datum, Verfasser, Beschlussvorschlag, Sachverhalt." in preview
+    async with sessions() as session:
+        unchanged = await session.get(Paper, paper.id)
+        assert unchanged is not None and unchanged.name == "Sozialstrategie"
+    replies = await admin.press("✅ Speichern")
+    assert any(
+        (m.text or "").startswith("✅ Die Drucksache 2021/144 ist gespeichert.") for m in replies
+    )
+    async with sessions() as session:
+        edited = await session.get(Paper, paper.id)
+        assert edited is not None
+        assert (edited.name, edited.paper_type, edited.proposal) == (
+            "Sozialstrategie des Landkreises", "Beschlussvorlage", None,
+        )  # fmt: skip
+        assert edited.date is not None and edited.date.isoformat() == "2021-06-02"
+        assert edited.summary == "Der Landkreis braucht eine Strategie.\nSie gilt fünf Jahre."
+        assert edited.originator is not None and edited.originator.key == "dezernat-soziales"
+    assert await audit_actions(sessions) == ["edit_paper"]
+    notice = await anna.wait_for(lambda m: "Vorlage 2021/144 geändert" in (m.text or ""))
+    assert "Titel" in notice.text
+
+    # The Vorlage view offers administrators the same correction; members do not see it.
+    [view] = await admin.send("/vorlage 2021/144")
+    assert view.buttons[-1][0].text == "✏️ Vorlage bearbeiten"
+    [view] = await anna.send("/vorlage 2021/144")
+    assert not any("bearbeiten" in b.text for row in view.buttons for b in row)
