@@ -13,9 +13,12 @@ from bot.errors import UserError
 from bot.i18n import Html
 from bot.parsing import parse_date
 from bot.services.council_admin import UNCHANGED, clean_paper_name, clean_proposal
+from bot.services.council_admin.common import clean_line, clean_text
 from bot.services.council_admin.edits import PaperEdit, edit_paper
+from bot.services.council_admin.papers import MAX_PAPER_TYPE, MAX_PROPOSAL
 from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council_admin import draft_paper, paper_preview
+from bot.views.pickers import shorten
 from bot.views.text import split_blocks
 from handlers.paper_edit.common import FIELDS, NAME, PaperEditDraft, Step, step
 from handlers.paper_edit.common import begin as begin_draft
@@ -30,6 +33,7 @@ PAPER_BUTTON = re.compile(r"pedt:paper:(\d{1,12})")
 FIELD_BUTTON = re.compile(r"pedt:field:(name|paper_type|date|originator|proposal|summary)")
 ORIGINATOR_BUTTON = re.compile(r"pedt:orig:(\d{1,9}|-)")
 MAX_DEPARTMENT_BUTTONS = 90  # Telegram allows 100 buttons per keyboard
+MAX_SHOWN = 1500  # characters of the old value shown in the question
 MAX_PREVIEW = 3500  # characters of the preview in one message (the buttons go with it)
 
 
@@ -153,7 +157,7 @@ async def got_field(update: Update, context: Context, caller: Caller) -> int:
     elif field == "date":
         shown = draft.day.strftime("%d.%m.%Y") if draft.day else ""
     else:
-        shown = str(current)
+        shown = shorten(str(current), MAX_SHOWN)  # a long Sachverhalt: its start
     dialogue.goto(context, NAME, Step.VALUE)
     text = caller.t(f"paper_edit.ask.{field}", old=shown)
     await reply(update, text, dialogue.with_abort(caller, NAME), edit=True)
@@ -168,16 +172,21 @@ async def got_value(update: Update, context: Context, caller: Caller) -> int:
     if draft.field == "name":
         draft.name = clean_paper_name(dialogue.typed(update))
     elif draft.field == "paper_type":
-        typed = dialogue.typed(update)
-        if not typed:
-            raise UserError("council_admin.paper_type_empty")
-        draft.paper_type = typed
+        draft.paper_type = clean_line(
+            text,
+            limit=MAX_PAPER_TYPE,
+            empty_key="council_admin.paper_type_empty",
+            long_key="council_admin.paper_type_too_long",
+        )
     elif draft.field == "date":
         draft.day = None if dash else parse_date(text)
     elif draft.field == "proposal":
         draft.proposal = None if dash else clean_proposal(text)
     elif draft.field == "summary":
-        draft.summary = None if dash else (text or None)
+        summary_long = "council_admin.summary_too_long"
+        draft.summary = (
+            None if dash else clean_text(text, limit=MAX_PROPOSAL, long_key=summary_long)
+        )
     else:
         raise UserError("access.bad_button")
     return await _show_menu(update, context, caller)

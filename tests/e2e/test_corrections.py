@@ -260,3 +260,41 @@ async def test_every_field_of_a_published_vorlage_corrected_from_vorlage_neu(
     assert view.buttons[-1][0].text == "✏️ Vorlage bearbeiten"
     [view] = await anna.send("/vorlage 2021/144")
     assert not any("bearbeiten" in b.text for row in view.buttons for b in row)
+
+
+async def test_members_are_refused_the_corrections_and_their_buttons(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: Sessions,
+    group: dict[str, int],
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Anna Beispiel", 501, faction="spd")
+    meeting = await add_meeting(sessions, group)
+    async with sessions.begin() as session:
+        paper = Paper(reference="2021/144", name="Sozialstrategie", paper_type="Antrag")
+        session.add(paper)
+    await start_bot()
+    anna = api.user(501, "Anna")
+    admin_only = "Das dürfen nur Administratorinnen und Administratoren."
+    for command in ("/termin_bearbeiten", "/vorlage_bearbeiten 2021/144"):
+        replies = await anna.send(command)
+        assert replies[-1].text == admin_only
+    for data in (
+        f"agde:add:{meeting.id}",
+        "agde:ok",
+        f"pedt:paper:{paper.id}",
+        "pedt:ok",
+        "madm:edit:title",
+    ):
+        await anna.press_data(1, data)
+        assert anna.callback_answers[-1].text == admin_only, data
+    # An administrator's old button of a finished dialogue does nothing.
+    admin = api.user(500, "Martin")
+    await admin.press_data(1, "pedt:ok")
+    assert admin.callback_answers[-1].text == "Diese Schaltfläche ist nicht mehr gültig."
+    async with sessions() as session:
+        stored = await session.get(Paper, paper.id)
+        assert stored is not None and stored.name == "Sozialstrategie"
+    assert await audit_actions(sessions) == []
