@@ -9,7 +9,8 @@ would answer all 20 of the busy chat's updates, which arrived first, before any 
 from __future__ import annotations
 
 from bot.localapi import LocalBotApi, RateLimits
-from tests.e2e.conftest import AddMember, StartBot
+from tests.conftest import AddMember
+from tests.e2e.conftest import StartBot
 
 BUSY = 700
 OTHERS = range(800, 850)
