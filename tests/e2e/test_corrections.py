@@ -298,3 +298,28 @@ async def test_members_are_refused_the_corrections_and_their_buttons(
         stored = await session.get(Paper, paper.id)
         assert stored is not None and stored.name == "Sozialstrategie"
     assert await audit_actions(sessions) == []
+
+
+async def test_a_cancellation_with_a_reason_in_english_reaches_members_with_it(
+    api: LocalBotApi,
+    start_bot: StartBot,
+    add_member: AddMember,
+    sessions: Sessions,
+    group: dict[str, int],
+) -> None:
+    await add_member("Emma Admin", 502, admin=True, language="en")
+    await add_member("Anna Beispiel", 501, faction="spd")
+    meeting = await add_meeting(sessions, group)
+    await start_bot()
+    emma, anna = api.user(502, "Emma", language_code="en"), api.user(501, "Anna")
+    await emma.send("/termin_absagen")
+    await emma.press("Sitzung der Lenkungsgruppe")
+    assert emma.last.text.startswith("Why is the meeting cancelled?")
+    assert emma.last.buttons[0][0].text == "Without a reason"
+    await emma.send("Zu wenige Anmeldungen")
+    assert "💬 Reason: Zu wenige Anmeldungen" in emma.last.text
+    await emma.press("✅ Yes, cancel it")
+    cancelled = await stored_meeting(sessions, meeting.id)
+    assert cancelled.cancelled and cancelled.change_reason == "Zu wenige Anmeldungen"
+    notice = await anna.wait_for(lambda m: "Termin abgesagt" in (m.text or ""))
+    assert "💬 Grund: Zu wenige Anmeldungen" in notice.text
