@@ -21,6 +21,7 @@ from bot.services.members import ensure_admins
 from handlers import (
     agenda,
     agenda_admin,
+    agenda_edit,
     attendance,
     attendance_admin,
     audit,
@@ -37,6 +38,7 @@ from handlers import (
     meetings,
     members,
     paper_admin,
+    paper_edit,
     paper_reading,
     papers,
     privacy,
@@ -64,6 +66,8 @@ def handler_lists(dialogues: DialogueMemory) -> list[HandlerList]:
         invites.handlers(dialogues),  # /einladen dialogue (first: its states take text input)
         meeting_admin.handlers(dialogues),  # /termin_neu, /termin_verschieben, /termin_absagen
         paper_admin.handlers(dialogues),  # /vorlage_neu, /vorlage_anlage (takes documents)
+        agenda_edit.handlers(dialogues),  # ➕/✏️ in /tagesordnung_bearbeiten: items typed
+        paper_edit.handlers(dialogues),  # /vorlage_bearbeiten and ✏️ on a Vorlage: corrections
         start.HANDLERS,  # /start, also redeems invitation deep links
         help.HANDLERS,  # /help
         meetings.HANDLERS,  # /termine and the meeting view

@@ -37,8 +37,10 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("termin_neu", admin_only=True),
     MenuEntry("termin_verschieben", admin_only=True),
     MenuEntry("termin_absagen", admin_only=True),
+    MenuEntry("termin_bearbeiten", admin_only=True),
     MenuEntry("vorlage_neu", admin_only=True),
     MenuEntry("vorlage_anlage", admin_only=True),
+    MenuEntry("vorlage_bearbeiten", admin_only=True),
     MenuEntry("tagesordnung_bearbeiten", admin_only=True),
     MenuEntry("verlauf", admin_only=True),  # /audit stays as an alias
 )

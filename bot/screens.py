@@ -42,6 +42,10 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
     if meeting.web and is_url(meeting.web):  # synced from the council's information system
         rows.append([(caller.t("oparl.open_button"), meeting.web)])
+    if caller.is_admin and not meeting.cancelled and (meeting.end or meeting.start) > runtime.now():
+        # The fix where the agenda is missing or wrong: /tagesordnung_bearbeiten for this one.
+        key = "meetings.edit_agenda" if meeting.agenda_items else "meetings.add_agenda"
+        rows.append([(caller.t(key), f"agd:show:{meeting.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())
     now = runtime.now()
@@ -84,5 +88,7 @@ async def show_paper(update: Update, caller: Caller, reference: str) -> None:
     ]
     if details.paper.web and is_url(details.paper.web):  # synced from the information system
         rows.append([(caller.t("oparl.open_button"), details.paper.web)])
+    if caller.is_admin:  # corrections: /vorlage_bearbeiten for this one
+        rows.append([(caller.t("papers.edit_button"), f"pedt:paper:{details.paper.id}")])
     for number, text in enumerate(messages, start=1):
         await reply(update, text, rows if number == len(messages) else ())

@@ -4,7 +4,8 @@ Pick an upcoming meeting (date, time, distinguishing title) → its agenda with,
 🔒/🔓 (public or not) and 🗑 (remove, after a confirmation), and for the meeting 🔢 (number the
 items 1, 2, 3 …, after a confirmation) and 🌐 (the meeting public or not). Every change goes
 through bot/services/council_admin/edits.py: audited, and members are told by the notice rules.
-Typed corrections (a new item, a title) are the services' too; their dialogue is not built here.
+➕ (a new item) and ✏️ (an item's number, title, public flag, Vorlage) open the typed dialogue
+of handlers/agenda_edit (its buttons `agde:…` are only shown here).
 
 Callback data: `agd:list`, `agd:show:<meeting>`, `agd:ipub:<item>`, `agd:del:<item>`,
 `agd:delok:<item>`, `agd:renum:<meeting>`, `agd:renumok:<meeting>`, `agd:mpub:<meeting>`.
@@ -77,9 +78,11 @@ async def _show_agenda(update: Update, caller: Caller, meeting: Meeting) -> None
         rows.append(
             [
                 (caller.t(lock, label=label), f"agd:ipub:{item.id}"),
+                (caller.t("agenda_admin.edit", number=item.number), f"agde:item:{item.id}"),
                 (caller.t("agenda_admin.remove", number=item.number), f"agd:del:{item.id}"),
             ]
         )
+    rows.append([(caller.t("agenda_admin.add"), f"agde:add:{meeting.id}")])  # handlers/agenda_edit
     if meeting.agenda_items:
         rows.append([(caller.t("agenda_admin.renumber"), f"agd:renum:{meeting.id}")])
     public = "agenda_admin.meeting_closed" if meeting.public else "agenda_admin.meeting_public"

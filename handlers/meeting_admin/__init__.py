@@ -1,15 +1,18 @@
-"""/termin_neu, /termin_verschieben, /termin_absagen: administrators set meetings in the chat.
+"""/termin_neu, /termin_verschieben, /termin_absagen, /termin_bearbeiten: administrators set
+and correct meetings in the chat.
 
 New: kind (buttons) → committee (buttons) → title → start → end or "-" → place or "-" →
 public? → replies asked? → preview as members will see it → ✅ Anlegen / ✖️ Abbrechen.
 Move and cancel: choose among the upcoming meetings (buttons, paged) → new start, end and
-place (move) → preview → confirm (handlers/meeting_change.py). /abbrechen or ✖️ ends the
-dialogue at any step; nothing is stored before the confirmation.
+place (move) → optional reason → preview → confirm (change.py). Edit: choose → preview with a
+button per field (title, place, public) → corrected fields named → ✅ Speichern (edit.py).
+/abbrechen or ✖️ ends the dialogue at any step; nothing is stored before the confirmation.
 
 Callback data (`madm:…`, parsed strictly; rights are checked again in the service):
 madm:kind:<session|presentation|appointment>, madm:org:<organization id>,
 madm:public:<yes|no>, madm:rsvp:<yes|no>, madm:page:<offset>, madm:pick:<meeting id>,
-madm:end:keep, madm:place:keep, madm:ok, madm:abort.
+madm:end:keep, madm:place:keep, madm:reason:none, madm:edit:<title|place|public>,
+madm:ok, madm:abort.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from telegram.ext import (
 from bot import dialogues as dialogue
 from bot.access import admins_only
 from bot.dialogues import DialogueMemory
-from handlers.meeting_admin import change, new
+from handlers.meeting_admin import change, edit, new
 from handlers.meeting_admin.common import NAME, Step
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -55,6 +58,7 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
             CommandHandler("termin_neu", new.begin, filters=private),
             CommandHandler("termin_verschieben", change.begin_move, filters=private),
             CommandHandler("termin_absagen", change.begin_cancel, filters=private),
+            CommandHandler("termin_bearbeiten", change.begin_edit, filters=private),
         ],
         states={
             Step.KIND: [_button(new.got_kind, r"^madm:kind:"), buttons_only],
@@ -82,6 +86,17 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
             ],
             Step.CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
             Step.CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
+            Step.EDIT_MENU: [
+                _button(edit.got_field, r"^madm:edit:(title|place|public)$"),
+                _button(edit.confirmed, r"^madm:ok$"),
+                buttons_only,
+            ],
+            Step.EDIT_TITLE: [MessageHandler(text_input, edit.got_title)],
+            Step.EDIT_PLACE: [MessageHandler(text_input, edit.got_place)],
+            Step.REASON: [
+                MessageHandler(text_input, change.got_reason),
+                _button(change.no_reason, r"^madm:reason:none$"),
+            ],
         },
         fallbacks=[
             CommandHandler("abbrechen", new.abort),

@@ -1,7 +1,8 @@
 """The steps of /termin_verschieben and /termin_absagen (registered in __init__.py).
 
 Choose one of the upcoming meetings (buttons, paged) → for a move: new start, end (or the
-same duration), place (or kept) → preview as members will see it → confirm.
+same duration), place (or kept) → the reason, optional ("Ohne Begründung" or "-") → preview
+as members will see it → confirm. The reason is shown in the notice and the calendar event.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from bot.services.council_admin import (
     clean_location,
     move_meeting,
 )
+from bot.services.council_admin.meetings import clean_reason
 from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council import meeting_title
 from bot.views.council_admin import changed_meeting, meeting_preview
 from bot.views.pickers import confirm_rows, meeting_labels
-from handlers.meeting_admin.common import CANCEL, MOVE, NAME, Step, step
+from handlers.meeting_admin import edit
+from handlers.meeting_admin.common import CANCEL, EDIT, MOVE, NAME, Step, step
 from handlers.meeting_admin.common import begin as begin_draft
 from handlers.meeting_admin.common import draft as _draft
 from storage.models import Meeting
@@ -61,7 +64,9 @@ async def _show_choices(update: Update, caller: Caller, mode: str, offset: int) 
     if page.has_more:
         navigation.append((caller.t("meeting_admin.later"), f"madm:page:{offset + PAGE_SIZE}"))
     rows.append(navigation)
-    question = "meeting_admin.ask_pick_move" if mode == MOVE else "meeting_admin.ask_pick_cancel"
+    question = {MOVE: "meeting_admin.ask_pick_move", EDIT: "meeting_admin.ask_pick_edit"}.get(
+        mode, "meeting_admin.ask_pick_cancel"
+    )
     await reply(update, caller.t(question), dialogue.with_abort(caller, NAME, rows), edit=edit)
     return Step.PICK
 
@@ -82,6 +87,11 @@ async def begin_move(update: Update, context: Context, caller: Caller) -> int | 
 @admins_only
 async def begin_cancel(update: Update, context: Context, caller: Caller) -> int | None:
     return await _begin(update, context, caller, CANCEL)
+
+
+@admins_only
+async def begin_edit(update: Update, context: Context, caller: Caller) -> int | None:
+    return await _begin(update, context, caller, EDIT)
 
 
 @step(Step.PICK)
@@ -109,13 +119,9 @@ async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     await answer_query(update)
     tz = caller.runtime.tz
     if draft.mode == CANCEL:
-        after = changed_meeting(meeting, cancelled=True)
-        preview = Html(meeting_preview(after, caller.language, tz, head_only=True))
-        text = caller.t("meeting_admin.preview_cancel", preview=preview)
-        rows = confirm_rows(caller.language, "cancel", "madm:ok", f"{NAME}:abort")
-        dialogue.goto(context, NAME, Step.CONFIRM_CANCEL)
-        await reply(update, text, rows, edit=True)
-        return Step.CONFIRM_CANCEL
+        return await _ask_reason(update, context, caller)
+    if draft.mode == EDIT:
+        return await edit.show_menu(update, context, caller, edit=True)
     preview = Html(meeting_preview(meeting, caller.language, tz, head_only=True))
     text = caller.t("meeting_admin.ask_new_start", preview=preview)
     dialogue.goto(context, NAME, Step.NEW_START)
@@ -176,9 +182,10 @@ async def _preview_move(update: Update, context: Context, caller: Caller) -> int
     assert draft.start is not None
     after = changed_meeting(meeting, start=draft.start, end=draft.end, location=location)
     tz = caller.runtime.tz
+    preview = meeting_preview(after, caller.language, tz, head_only=True)
     text = caller.t(
         "meeting_admin.preview_move",
-        preview=Html(meeting_preview(after, caller.language, tz, head_only=True)),
+        preview=Html(preview + _reason_line(caller, draft.reason)),
         old=format_when(meeting.start, caller.language, tz),
     )
     rows = [[(caller.t("meeting_admin.move_button"), "madm:ok")]]
@@ -187,20 +194,70 @@ async def _preview_move(update: Update, context: Context, caller: Caller) -> int
     return Step.CONFIRM_MOVE
 
 
-@step(Step.CONFIRM_MOVE)
+@step(Step.REASON)
 async def got_new_place(update: Update, context: Context, caller: Caller) -> int:
     text = dialogue.typed(update)
     location = None if dialogue.is_dash(text) else clean_location(text)
     draft = _draft(context)
     draft.location, draft.keep_location = location, False
-    return await _preview_move(update, context, caller)
+    return await _ask_reason(update, context, caller)
 
 
-@step(Step.CONFIRM_MOVE)
+@step(Step.REASON)
 async def keep_place(update: Update, context: Context, caller: Caller) -> int:
     _draft(context).keep_location = True
     await answer_query(update)
+    return await _ask_reason(update, context, caller)
+
+
+async def _ask_reason(update: Update, context: Context, caller: Caller) -> int:
+    """The optional reason of a move or a cancellation (shown in the notice and calendar)."""
+    mode = _draft(context).mode
+    dialogue.goto(context, NAME, Step.REASON)
+    rows = [[(caller.t("meeting_admin.no_reason"), "madm:reason:none")]]
+    key = "meeting_admin.ask_reason_cancel" if mode == CANCEL else "meeting_admin.ask_reason_move"
+    edit = update.callback_query is not None
+    await reply(update, caller.t(key), dialogue.with_abort(caller, NAME, rows), edit=edit)
+    return Step.REASON
+
+
+async def _after_reason(update: Update, context: Context, caller: Caller) -> int:
+    if _draft(context).mode == CANCEL:
+        return await _preview_cancel(update, context, caller)
+    dialogue.goto(context, NAME, Step.CONFIRM_MOVE)
     return await _preview_move(update, context, caller)
+
+
+@step()
+async def got_reason(update: Update, context: Context, caller: Caller) -> int:
+    text = dialogue.typed(update)
+    _draft(context).reason = None if dialogue.is_dash(text) else clean_reason(text)
+    return await _after_reason(update, context, caller)
+
+
+@step()
+async def no_reason(update: Update, context: Context, caller: Caller) -> int:
+    _draft(context).reason = None
+    await answer_query(update)
+    return await _after_reason(update, context, caller)
+
+
+def _reason_line(caller: Caller, reason: str | None) -> str:
+    return "\n\n" + caller.t("meeting_admin.reason_line", reason=reason) if reason else ""
+
+
+async def _preview_cancel(update: Update, context: Context, caller: Caller) -> int:
+    draft = _draft(context)
+    meeting = await _meeting(caller, draft.meeting_id)
+    after = changed_meeting(meeting, cancelled=True)
+    preview = meeting_preview(after, caller.language, caller.runtime.tz, head_only=True)
+    preview = Html(preview + _reason_line(caller, draft.reason))
+    text = caller.t("meeting_admin.preview_cancel", preview=preview)
+    rows = confirm_rows(caller.language, "cancel", "madm:ok", f"{NAME}:abort")
+    dialogue.goto(context, NAME, Step.CONFIRM_CANCEL)
+    edit = update.callback_query is not None
+    await reply(update, text, rows, edit=edit)
+    return Step.CONFIRM_CANCEL
 
 
 async def _done(
@@ -226,6 +283,7 @@ async def confirmed_move(update: Update, context: Context, caller: Caller) -> in
             start=draft.start,
             end=draft.end,
             location=UNCHANGED if draft.keep_location else draft.location,
+            reason=draft.reason,
             now=runtime.now(),
             tz=runtime.tz,
             notifier=runtime.change_notifier(caller.person.id),
@@ -244,6 +302,7 @@ async def confirmed_cancel(update: Update, context: Context, caller: Caller) -> 
             session,
             actor=caller.person,
             meeting_id=draft.meeting_id,
+            reason=draft.reason,
             now=runtime.now(),
             tz=runtime.tz,
             notifier=runtime.change_notifier(caller.person.id),

@@ -15,7 +15,7 @@ from storage.models import MeetingKind
 
 Context = ContextTypes.DEFAULT_TYPE
 NAME = "madm"  # the dialogue's stored name and its callback-data prefix: keep it stable
-MOVE, CANCEL = "move", "cancel"
+MOVE, CANCEL, EDIT = "move", "cancel", "edit"
 
 
 class Step(IntEnum):
@@ -36,13 +36,17 @@ class Step(IntEnum):
     NEW_PLACE = 12
     CONFIRM_MOVE = 13
     CONFIRM_CANCEL = 14
+    REASON = 15  # the optional reason of a move or a cancellation
+    EDIT_MENU = 16  # /termin_bearbeiten: the preview with a button per field (edit.py)
+    EDIT_TITLE = 17
+    EDIT_PLACE = 18
 
 
 @dataclass
 class MeetingDraft:
     """A new meeting (/termin_neu) or a change of one (/termin_verschieben, /termin_absagen)."""
 
-    mode: str | None = None  # MOVE or CANCEL for a change
+    mode: str | None = None  # MOVE, CANCEL or EDIT for a change
     kind: MeetingKind | None = None
     organization_id: int | None = None
     name: str = ""
@@ -55,6 +59,11 @@ class MeetingDraft:
     meeting_id: int | None = None  # the meeting changed
     old_start: datetime | None = None
     old_end: datetime | None = None
+    reason: str | None = None  # of a move or a cancellation; None: none given
+    # /termin_bearbeiten: the corrected values; None (or set_location False): unchanged
+    new_name: str | None = None
+    set_location: bool = False
+    new_public: bool | None = None
 
 
 def draft(context: Context) -> MeetingDraft:

@@ -27,6 +27,7 @@ from handlers.paper_admin.common import NAME, Step, step
 from handlers.paper_admin.common import begin as begin_draft
 from handlers.paper_admin.common import draft as _draft
 from storage.models import Organization, OrganizationKind
+from storage.queries.council import paper_by_reference
 from storage.queries.council_admin import organization_by_id
 from storage.queries.organizations import of_kind
 
@@ -54,8 +55,23 @@ async def begin(update: Update, context: Context, caller: Caller) -> int:
 
 @step(Step.TITLE)
 async def got_reference(update: Update, context: Context, caller: Caller) -> int:
+    typed = dialogue.typed(update)
     async with caller.runtime.sessions() as session:
-        reference = await check_new_reference(session, reference=dialogue.typed(update))
+        try:
+            reference = await check_new_reference(session, reference=typed)
+        except UserError as error:
+            if error.key != "council_admin.paper_exists":
+                raise
+            existing = await paper_by_reference(session, reference=str(error.values["reference"]))
+            if existing is None:
+                raise
+            # Not a dead end: offer the correction (handlers/paper_edit takes the button).
+            text = caller.t("paper_edit.exists_offer", reference=existing.reference)
+            offer = caller.t("paper_edit.offer_edit", reference=existing.reference)
+            rows = [[(offer, f"pedt:paper:{existing.id}")]]
+            dialogue.goto(context, NAME, Step.REFERENCE)  # another reference may be typed
+            await reply(update, text, dialogue.with_abort(caller, NAME, rows))
+            return Step.REFERENCE
     _draft(context).reference = reference
     text = caller.t("paper_admin.ask_name", reference=reference)
     await reply(update, text, dialogue.with_abort(caller, NAME))

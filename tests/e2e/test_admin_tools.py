@@ -202,6 +202,7 @@ async def test_pickers_tell_two_presentations_apart_and_confirmations_are_unmist
         "04.03.31, 12:00 · Institut Süd für Sozialforschung",
     ]
     await admin.press("Institut Süd")
+    await admin.press("Ohne Begründung")
     assert [row[0].text for row in admin.last.buttons] == ["✅ Ja, absagen", "↩️ Nein, zurück"]
     await admin.press("↩️ Nein, zurück")
     async with sessions() as session:

@@ -185,7 +185,11 @@ async def test_admin_moves_then_cancels_a_meeting(
     await admin.press("Gleiche Dauer wie bisher")
     assert admin.last.text.startswith("Wo? Bisher: Landratsamt Konstanz.")
     await admin.press("Ort beibehalten")
+    assert admin.last.text.startswith("Warum wird der Termin verschoben?")
+    assert admin.last.buttons[0][0].text == "Ohne Begründung"
+    await admin.send("Der Saal wird renoviert")
     preview = admin.last.text
+    assert "💬 Grund: Der Saal wird renoviert" in preview
     assert "Montag, 14. Juli 2031, 10:00 Uhr bis " in preview and "13:00" in preview
     assert "Bisher: Montag, 7. Juli 2031, 14:00 Uhr" in preview
     assert (await meetings(sessions))[0].start == JULY_7_2031_14H  # nothing before confirming
@@ -194,6 +198,7 @@ async def test_admin_moves_then_cancels_a_meeting(
     moved = (await meetings(sessions))[0]
     july_14_10h = datetime(2031, 7, 14, 8, 0, tzinfo=UTC)
     assert (moved.start, moved.end) == (july_14_10h, july_14_10h + timedelta(hours=3))
+    assert moved.change_reason == "Der Saal wird renoviert"
     assert (moved.sequence, moved.key, moved.location) == (
         1,
         "sa-2031-07-07",
@@ -201,12 +206,15 @@ async def test_admin_moves_then_cancels_a_meeting(
     )
 
     await admin.send("/termin_absagen")
-    replies = await admin.press("Sitzung des Sozialausschusses")
+    await admin.press("Sitzung des Sozialausschusses")
+    assert admin.last.text.startswith("Warum wird der Termin abgesagt?")
+    replies = await admin.press("Ohne Begründung")
     assert "Wirklich absagen?" in (said(replies, "Absagen").text or "")
+    assert "Grund:" not in (said(replies, "Absagen").text or "")
     replies = await admin.press("✅ Ja, absagen")
     said(replies, "✅ Abgesagt: Sitzung des Sozialausschusses")
     cancelled = (await meetings(sessions))[0]
-    assert cancelled.cancelled and cancelled.sequence == 2
+    assert cancelled.cancelled and cancelled.sequence == 2 and cancelled.change_reason is None
     assert await audit_actions(sessions) == ["move_meeting", "cancel_meeting"]
     replies = await admin.send("/termin_absagen")
     said(replies, "Es gibt keine kommenden Termine")
@@ -231,6 +239,7 @@ async def test_aborting_stores_nothing(
 
     await admin.send("/termin_absagen")
     await admin.press("Sitzung des Sozialausschusses")
+    await admin.send("-")  # no reason
     await admin.press("↩️ Nein, zurück")
     assert admin.last.text == "Abgebrochen. Es wurde nichts gespeichert."
     await admin.send("/termin_verschieben")
@@ -264,6 +273,7 @@ async def test_members_are_refused_commands_and_replayed_buttons(
     admin = api.user(500, "Bernd")
     await admin.send("/termin_absagen")
     await admin.press("Sitzung des Sozialausschusses")
+    await admin.press("Ohne Begründung")
     await anna.press_data(admin.last.message_id, "madm:ok")
     assert anna.callback_answers[-1].text == ADMIN_ONLY
     await admin.press("↩️ Nein, zurück")

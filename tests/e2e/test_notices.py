@@ -217,8 +217,10 @@ async def test_a_meeting_moved_in_the_chat_is_announced(
     await martin.send("23.3.2027 15:00")
     await martin.press("Gleiche Dauer wie bisher")
     await martin.press("Ort beibehalten")
+    await martin.send("Der Saal ist belegt")
     await martin.press("✅ Verschieben")
     notice = await anna.wait_for(lambda message: "Termin geändert" in message.text)
+    assert "💬 Grund: Der Saal ist belegt" in notice.text
     assert "Beginn: Montag, 22. März 2027, 14:00 Uhr → Dienstag, 23. März 2027, 15:00 Uhr" in (
         notice.text
     )

@@ -161,7 +161,8 @@ async def test_a_reference_in_use_is_refused_and_aborting_stores_nothing(
     admin = api.user(500, "Bernd")
     await admin.send("/vorlage_neu")
     replies = await admin.send("2021/144")
-    assert replies[-1].text == "Die Vorlage 2021/144 gibt es schon."
+    assert replies[-1].text.startswith("Die Vorlage 2021/144 gibt es schon.")
+    assert replies[-1].buttons[0][0].text == "✏️ 2021/144 bearbeiten"  # not a dead end
     await admin.send("2021/145")
     await admin.send("Bericht")
     await admin.press("Informationsvorlage")
