@@ -70,10 +70,11 @@ def _document(members: int) -> str:
 
 
 @pytest.fixture
-async def pg_url(database_url: str) -> str:
-    if not database_url.startswith("postgresql"):
+async def pg_url(empty_database_url: str) -> str:
+    """An empty PostgreSQL database: the instances migrate it themselves, once."""
+    if not empty_database_url.startswith("postgresql"):
         pytest.skip("two instances need PostgreSQL")
-    return database_url
+    return empty_database_url
 
 
 @pytest.fixture
