@@ -1,4 +1,4 @@
-"""Migration 0007: old audit rows (an English sentence) become structured entries that read in
+"""Migration 0004: old audit rows (an English sentence) become structured entries that read in
 German and English; persons get a department column."""
 
 from __future__ import annotations

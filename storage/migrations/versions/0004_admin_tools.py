@@ -11,8 +11,8 @@ Vorlage's reference), `data` its details; the entry is rendered in the reader's 
 sentences are read back into subject and details here, the rest keep their sentence, which is
 shown as it is. The command line, once stored by its German label, gets its neutral marker.
 
-Revision ID: 0007
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01 01:15:00
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

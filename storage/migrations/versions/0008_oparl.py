@@ -1,8 +1,8 @@
 """OParl sync: OParl ids and web links on the council tables, synced files by reference, the
 sync cursor per source.
 
-Revision ID: 0005
-Revises: 0002
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 01:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0008"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Scale-out: feed change counters, claimed periods of periodic jobs, the shared send budget.
 
-Revision ID: 0008
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 01:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0004"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
