@@ -8,6 +8,17 @@ while bulk sends take one only when the replies' reserve stays untouched. So a m
 * `LocalBudget`: in the process (SQLite, one instance).
 * `DatabaseBudget`: a token bucket row in PostgreSQL (storage/queries/send_budget.py), so N
   instances together stay within the one budget.
+
+Each chat has a bucket of its own as well, shared by replies and bulk sends (and, on
+PostgreSQL, by every instance): a private chat refills at one message per second, a group at
+20 per minute. Telegram documents "avoid more than one message per second in a chat" and
+"may allow short bursts that go over this limit"; bot/localapi enforces exactly that shape
+(1/s with a burst of 3, `RateLimits.private_burst`). A strict 1/s with no burst would hold
+back the second message of an ordinary answer (a text and its document, a confirmation and
+the next question) by a second, so a private chat's bucket holds `PRIVATE_BURST` messages:
+a conversation is answered at once, and a chat that goes on sending is held to 1/s. Replies
+reserve their chat token ahead (going into debt), bulk sends take one only while the chat
+keeps one free for a reply, so in one chat too a reply to the member's own action goes first.
 """
 
 from __future__ import annotations
@@ -19,9 +30,27 @@ from abc import ABC, abstractmethod
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.queries.send_budget import take_send_token, take_send_tokens
+from storage.queries.send_budget import (
+    forget_idle_chat_buckets,
+    take_chat_token,
+    take_send_token,
+    take_send_tokens,
+)
 
 BUCKET = "global"
+PRIVATE_PER_SECOND = 1.0 / 1.05  # 1/s, stretched by 5 %: Telegram measures arrival
+PRIVATE_BURST = 3  # what a short answer of a few messages needs; as Telegram's burst
+GROUP_PER_SECOND = 20.0 / 63.0  # 20 per minute, stretched by 5 %
+GROUP_BURST = 20
+IDLE_CHAT = 120.0  # seconds after which a chat's bucket is full for certain (groups: 63 s)
+CHAT_RESERVE = 1.0  # bulk sends to a chat leave one token for a reply
+
+
+def chat_bucket(chat_id: int) -> tuple[float, float]:
+    """A chat's refill rate (per second) and burst."""
+    if chat_id < 0:
+        return GROUP_PER_SECOND, float(GROUP_BURST)
+    return PRIVATE_PER_SECOND, float(PRIVATE_BURST)
 
 
 class SendBudget(ABC):
@@ -33,9 +62,26 @@ class SendBudget(ABC):
         self.burst = max(2, min(int(rate), math.ceil(rate / 6)))
         self.reserve = 1.0  # a token kept free for replies: bulk needs two to take one
 
+    async def take(self, *, reply: bool, chat_id: int | None = None) -> None:
+        """Wait until one message may go out (to `chat_id`, when given: its chat's bucket
+        too); `reply` for an answer to a member's action."""
+        if chat_id is not None:
+            while True:
+                taken, wait = await self._take_chat(chat_id, reply=reply)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if taken:
+                    break
+        await self._take(reply=reply)
+
     @abstractmethod
-    async def take(self, *, reply: bool) -> None:
-        """Wait until one message may go out; `reply` for an answer to a member's action."""
+    async def _take(self, *, reply: bool) -> None:
+        """The token's global budget."""
+
+    @abstractmethod
+    async def _take_chat(self, chat_id: int, *, reply: bool) -> tuple[bool, float]:
+        """The chat's bucket: whether a token was taken, and the seconds to wait (before
+        sending when taken, else before asking again)."""
 
 
 class LocalBudget(SendBudget):
@@ -51,13 +97,31 @@ class LocalBudget(SendBudget):
         self._tokens = float(self.burst)
         self._updated = time.monotonic()
         self._replies_waiting = 0
+        self._chats: dict[int, tuple[float, float]] = {}  # chat id: (tokens, updated)
+
+    async def _take_chat(self, chat_id: int, *, reply: bool) -> tuple[bool, float]:
+        rate, burst = chat_bucket(chat_id)
+        now = time.monotonic()
+        tokens, updated = self._chats.get(chat_id, (burst, now))
+        tokens = min(burst, tokens + (now - updated) * rate)
+        if not reply and tokens < 1.0 + CHAT_RESERVE:
+            self._chats[chat_id] = (tokens, now)
+            return False, (1.0 + CHAT_RESERVE - tokens) / rate
+        self._chats[chat_id] = (tokens - 1.0, now)
+        if len(self._chats) > 10_000:  # forget chats whose bucket is full again
+            self._chats = {
+                key: (level, at)
+                for key, (level, at) in self._chats.items()
+                if level + (now - at) * chat_bucket(key)[0] < chat_bucket(key)[1]
+            }
+        return True, max(0.0, (1.0 - tokens) / rate)
 
     def _refill(self) -> None:
         now = time.monotonic()
         self._tokens = min(float(self.burst), self._tokens + (now - self._updated) * self.rate)
         self._updated = now
 
-    async def take(self, *, reply: bool) -> None:
+    async def _take(self, *, reply: bool) -> None:
         self._refill()
         if reply:
             self._tokens -= 1.0
@@ -93,8 +157,26 @@ class DatabaseBudget(SendBudget):
         self.batch = max(1, self.burst - 2)
         self._local = 0  # bulk tokens fetched and not used yet
         self._fetching = asyncio.Lock()
+        self._chat_takes = 0
 
-    async def take(self, *, reply: bool) -> None:
+    async def _take_chat(self, chat_id: int, *, reply: bool) -> tuple[bool, float]:
+        rate, burst = chat_bucket(chat_id)
+        async with self._sessions.begin() as session:
+            taken = await take_chat_token(
+                session,
+                bucket=f"chat:{chat_id}",
+                rate=rate,
+                burst=burst,
+                reserve=0.0 if reply else CHAT_RESERVE,
+                debt=reply,
+            )
+        self._chat_takes += 1
+        if self._chat_takes % 5000 == 0:  # now and then: full (idle) chats' rows go
+            async with self._sessions.begin() as session:
+                await forget_idle_chat_buckets(session, idle=IDLE_CHAT)
+        return taken
+
+    async def _take(self, *, reply: bool) -> None:
         if reply:
             async with self._sessions.begin() as session:
                 wait = await take_send_token(
