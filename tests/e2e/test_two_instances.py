@@ -220,7 +220,7 @@ async def test_two_instances_share_one_bot(
         assert isinstance(first, Sandbox) and isinstance(second, Sandbox)
         migrated = [r for r in caplog.records if r.getMessage() == "database schema migrated"]
         assert len(migrated) == 1
-        assert isinstance(first.bot.application.bot_data["send_budget"], DatabaseBudget)
+        assert isinstance(first.bot.runtime.send_budget, DatabaseBudget)
         api.balance_webhook([first.bot.http_url, second.bot.http_url])
 
         # Reminders: both instances' reminder jobs run at the same moment; one does the work,
