@@ -109,3 +109,20 @@ async def take_chat_token(
 async def forget_idle_chat_buckets(session: AsyncSession, *, idle: float) -> None:
     """Chat buckets untouched for `idle` seconds are full again: the row can go."""
     await session.execute(_FORGET_IDLE, {"idle": idle})
+
+
+_DEBIT_CHAT = text(
+    "WITH now AS (SELECT extract(epoch from clock_timestamp()) AS t) "
+    "INSERT INTO send_budget AS b (bucket, tokens, refilled_at) "
+    "SELECT :bucket, :burst - 1, now.t FROM now "
+    "ON CONFLICT (bucket) DO UPDATE SET "
+    "tokens = LEAST(:burst, b.tokens + GREATEST(0, excluded.refilled_at - b.refilled_at) "
+    "* :rate) - 1, refilled_at = GREATEST(excluded.refilled_at, b.refilled_at)"
+)
+
+
+async def debit_chat_tokens(session: AsyncSession, *, debits: list[dict[str, object]]) -> None:
+    """Count messages already sent against their chats' buckets (`bucket`, `rate`, `burst`
+    each), in one round trip: bulk sends at a paid rate are recorded in batches."""
+    if debits:
+        await session.execute(_DEBIT_CHAT, debits)

@@ -31,6 +31,7 @@ from abc import ABC, abstractmethod
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.queries.send_budget import (
+    debit_chat_tokens,
     forget_idle_chat_buckets,
     take_chat_token,
     take_send_token,
@@ -158,58 +159,112 @@ class DatabaseBudget(SendBudget):
         self._local = 0  # bulk tokens fetched and not used yet
         self._fetching = asyncio.Lock()
         self._chat_takes = 0
+        self._debits: list[dict[str, object]] = []  # bulk sends not yet counted in their chats
 
-    async def _take_chat(self, chat_id: int, *, reply: bool) -> tuple[bool, float]:
-        rate, burst = chat_bucket(chat_id)
+    async def take(self, *, reply: bool, chat_id: int | None = None) -> None:
+        if not reply:
+            await self._take_bulk(chat_id)
+            return
+        if chat_id is None:
+            await self._take(reply=True)
+            return
+        # A reply: the chat's token and, when the chat has one now (the usual case), the
+        # global token in the same transaction.
         async with self._sessions.begin() as session:
-            taken = await take_chat_token(
-                session,
-                bucket=f"chat:{chat_id}",
-                rate=rate,
-                burst=burst,
-                reserve=0.0 if reply else CHAT_RESERVE,
-                debt=reply,
-            )
+            _, chat_wait = await self._chat_token(session, chat_id, reply=True)
+            wait = await self._reply_token(session) if chat_wait <= 0 else None
+        await self._after_chat_take()
+        if wait is None:  # the chat sent its burst: its turn first, then the global token
+            await asyncio.sleep(chat_wait)
+            await self._take(reply=True)
+        elif wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _chat_token(
+        self, session: AsyncSession, chat_id: int, *, reply: bool
+    ) -> tuple[bool, float]:
+        rate, burst = chat_bucket(chat_id)
+        return await take_chat_token(
+            session,
+            bucket=f"chat:{chat_id}",
+            rate=rate,
+            burst=burst,
+            reserve=0.0 if reply else CHAT_RESERVE,
+            debt=reply,
+        )
+
+    async def _after_chat_take(self) -> None:
         self._chat_takes += 1
         if self._chat_takes % 5000 == 0:  # now and then: full (idle) chats' rows go
             async with self._sessions.begin() as session:
                 await forget_idle_chat_buckets(session, idle=IDLE_CHAT)
+
+    async def _take_chat(self, chat_id: int, *, reply: bool) -> tuple[bool, float]:
+        async with self._sessions.begin() as session:
+            taken = await self._chat_token(session, chat_id, reply=reply)
+        await self._after_chat_take()
         return taken
+
+    async def _reply_token(self, session: AsyncSession) -> float:
+        return await take_send_token(
+            session, bucket=BUCKET, rate=self.refill, burst=self.burst, reserve=0.0, debt=True
+        )
 
     async def _take(self, *, reply: bool) -> None:
         if reply:
             async with self._sessions.begin() as session:
-                wait = await take_send_token(
-                    session,
-                    bucket=BUCKET,
-                    rate=self.refill,
-                    burst=self.burst,
-                    reserve=0.0,
-                    debt=True,
-                )
+                wait = await self._reply_token(session)
             if wait > 0:  # the token is reserved: wait for its time, then send
                 await asyncio.sleep(wait)
             return
+        await self._take_bulk(None)
+
+    async def _take_bulk(self, chat_id: int | None) -> None:
+        """A bulk send: the chat's token (keeping one for a reply) and a global token, in the
+        transaction that fetches global tokens anyway. At Telegram's free 30/s that is one
+        transaction per message, as before the chat buckets; at a paid rate the tokens are
+        fetched in batches, and the sends made from a batch are counted against their chats
+        with the next fetch (a reply sees them a moment late; the worker's own 1/s per chat
+        under the claim lock still holds), so bulk speed is not bound to one round trip per
+        message."""
+        chat_done = chat_id is None
         while True:
             if self._local > 0:
                 self._local -= 1
+                if not chat_done:
+                    self._debits.append(_debit(chat_id))
                 return
+            wait, got = 0.0, False
             async with self._fetching:
                 if self._local > 0:
                     continue
                 async with self._sessions.begin() as session:
-                    taken, wait = await take_send_tokens(
-                        session,
-                        bucket=BUCKET,
-                        rate=self.refill,
-                        burst=self.burst,
-                        reserve=self.reserve,
-                        count=self.batch,
-                    )
-                if taken:
-                    self._local += taken - 1
+                    await debit_chat_tokens(session, debits=self._debits)
+                    self._debits = []
+                    if not chat_done and chat_id is not None:
+                        chat_done, wait = await self._chat_token(session, chat_id, reply=False)
+                    if chat_done:
+                        taken, wait = await take_send_tokens(
+                            session,
+                            bucket=BUCKET,
+                            rate=self.refill,
+                            burst=self.burst,
+                            reserve=self.reserve,
+                            count=self.batch,
+                        )
+                        if taken:
+                            self._local += taken - 1
+                            got = True
+                if got:
+                    await self._after_chat_take()
                     return
-            await asyncio.sleep(wait)
+            await asyncio.sleep(max(wait, 0.0))
+
+
+def _debit(chat_id: int | None) -> dict[str, object]:
+    assert chat_id is not None
+    rate, burst = chat_bucket(chat_id)
+    return {"bucket": f"chat:{chat_id}", "rate": rate, "burst": burst}
 
 
 def send_budget_for(rate: float, sessions: async_sessionmaker[AsyncSession]) -> SendBudget:
