@@ -2,7 +2,9 @@
 
 Every message-sending request takes its token from the shared send budget
 (bot/services/delivery/budget.py) as a reply, so replies and the delivery worker's bulk sends
-stay within one budget together, replies first. A flood-control answer (RetryAfter) is
+stay within one budget together, replies first; the chat's own bucket (1/s with a short
+burst in a private chat, 20/min in a group, see budget.py) is shared with the bulk sends to
+that chat and, on PostgreSQL, with every instance. A flood-control answer (RetryAfter) is
 counted, waited out and retried a few times; unlike AIORateLimiter it pauses only this
 request, not all of them.
 """
@@ -15,7 +17,6 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -25,7 +26,6 @@ from bot.metrics import RETRY_AFTER
 from bot.services.delivery.budget import SendBudget
 
 MAX_RETRIES = 3
-GROUP_PER_MINUTE = 20
 
 
 def is_send_method(endpoint: str) -> bool:
@@ -40,17 +40,6 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
     def __init__(self, budget: SendBudget, max_retries: int = MAX_RETRIES) -> None:
         self.budget = budget
         self.max_retries = max_retries
-        # Telegram's 20 messages per minute per group, for the replies in a group chat.
-        self._groups: dict[int, AsyncLimiter] = {}
-
-    def _group(self, data: dict[str, Any]) -> AsyncLimiter | None:
-        chat_id = data.get("chat_id")
-        if not isinstance(chat_id, int) or chat_id >= 0:
-            return None
-        limiter = self._groups.get(chat_id)
-        if limiter is None:
-            limiter = self._groups[chat_id] = AsyncLimiter(GROUP_PER_MINUTE, 60)
-        return limiter
 
     async def initialize(self) -> None:
         pass
@@ -68,12 +57,11 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         sends = is_send_method(endpoint)
-        group = self._group(data) if sends else None
+        chat_id = data.get("chat_id")
+        chat = chat_id if isinstance(chat_id, int) else None  # not an @username
         for attempt in range(self.max_retries + 1):
-            if group is not None:
-                await group.acquire()
             if sends:
-                await self.budget.take(reply=True)
+                await self.budget.take(reply=True, chat_id=chat)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.members import end_membership
 from storage.models import Person
 from storage.queries import audit
+from storage.queries.dialogues import forget_dialogues_of
 from storage.queries.members import memberships_of
 from storage.queries.personal_data import (
     attendances_of,
@@ -107,6 +108,8 @@ async def leave_and_erase(
     )
     await delete_personal_rows(session, person_id=person.id)
     await erase_questions(session, person_id=person.id)
+    if person.telegram_user_id is not None:  # a dialogue's draft may hold what they typed
+        await forget_dialogues_of(session, telegram_id=person.telegram_user_id)
     person.name = ERASED_NAME
     person.function = None
     person.telegram_user_id = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DialogueState
@@ -77,6 +77,15 @@ async def forget_dialogue_state(session: AsyncSession, *, chat_id: int, user_id:
     await session.execute(
         delete(DialogueState).where(
             DialogueState.chat_id == chat_id, DialogueState.user_id == user_id
+        )
+    )
+
+
+async def forget_dialogues_of(session: AsyncSession, *, telegram_id: int) -> None:
+    """Every dialogue of a member: those of their private chat and theirs in any group."""
+    await session.execute(
+        delete(DialogueState).where(
+            or_(DialogueState.chat_id == telegram_id, DialogueState.user_id == telegram_id)
         )
     )
 

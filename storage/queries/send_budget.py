@@ -73,3 +73,56 @@ async def take_send_tokens(
         await session.execute(_ENSURE, params)
         return 0, 0.0
     return 0, max(1.0 / rate / 4, (1.0 + reserve - float(level)) / rate)
+
+
+_TAKE_CHAT = text(
+    "WITH now AS (SELECT extract(epoch from clock_timestamp()) AS t) "
+    "INSERT INTO send_budget AS b (bucket, tokens, refilled_at) "
+    "SELECT :bucket, :burst - 1, now.t FROM now "
+    "ON CONFLICT (bucket) DO UPDATE SET "
+    "tokens = LEAST(:burst, b.tokens + GREATEST(0, excluded.refilled_at - b.refilled_at) "
+    "* :rate) - 1, refilled_at = GREATEST(excluded.refilled_at, b.refilled_at) "
+    "WHERE :debt OR LEAST(:burst, b.tokens + GREATEST(0, excluded.refilled_at - b.refilled_at) "
+    "* :rate) >= 1 + :reserve "
+    "RETURNING b.tokens"
+)
+_FORGET_IDLE = text(
+    "DELETE FROM send_budget WHERE bucket LIKE 'chat:%' "
+    "AND refilled_at < extract(epoch from clock_timestamp()) - :idle"
+)
+
+
+async def take_chat_token(
+    session: AsyncSession, *, bucket: str, rate: float, burst: float, reserve: float, debt: bool
+) -> tuple[bool, float]:
+    """One chat's bucket (created full on first use, in the same statement): take one token.
+    Returns whether it was taken and the seconds to wait — before sending when taken (a reply,
+    `debt=True`, reserves its token ahead), else before asking again."""
+    params = {"bucket": bucket, "rate": rate, "burst": burst, "reserve": reserve, "debt": debt}
+    left = (await session.execute(_TAKE_CHAT, params)).scalar_one_or_none()
+    if left is not None:
+        return True, max(0.0, -float(left) / rate)
+    level = (await session.execute(_LEVEL, params)).scalar_one_or_none()
+    return False, max(0.05, (1.0 + reserve - float(level or 0.0)) / rate)
+
+
+async def forget_idle_chat_buckets(session: AsyncSession, *, idle: float) -> None:
+    """Chat buckets untouched for `idle` seconds are full again: the row can go."""
+    await session.execute(_FORGET_IDLE, {"idle": idle})
+
+
+_DEBIT_CHAT = text(
+    "WITH now AS (SELECT extract(epoch from clock_timestamp()) AS t) "
+    "INSERT INTO send_budget AS b (bucket, tokens, refilled_at) "
+    "SELECT :bucket, :burst - 1, now.t FROM now "
+    "ON CONFLICT (bucket) DO UPDATE SET "
+    "tokens = LEAST(:burst, b.tokens + GREATEST(0, excluded.refilled_at - b.refilled_at) "
+    "* :rate) - 1, refilled_at = GREATEST(excluded.refilled_at, b.refilled_at)"
+)
+
+
+async def debit_chat_tokens(session: AsyncSession, *, debits: list[dict[str, object]]) -> None:
+    """Count messages already sent against their chats' buckets (`bucket`, `rate`, `burst`
+    each), in one round trip: bulk sends at a paid rate are recorded in batches."""
+    if debits:
+        await session.execute(_DEBIT_CHAT, debits)

@@ -66,7 +66,8 @@ class Pacer:
     async def take(self, chat_id: int) -> None:
         """Take the global token and the chat's; call right before sending."""
         if self._budget is not None:
-            await self._budget.take(reply=False)
+            # The chat's bucket there too: it is shared with the replies to that chat.
+            await self._budget.take(reply=False, chat_id=chat_id)
         else:
             await self._global.acquire()
         await self._chat(chat_id).acquire()
