@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.services.importer.apply import Upsert
 from bot.services.importer.report import (
     MEETING,
     EntityChange,
+    EntityRef,
     FieldChange,
 )
 from bot.services.importer.schema import MeetingIn
@@ -28,6 +30,7 @@ from storage.queries.oparl import (
     meeting_keys_with_prefixes,
     unsynced_meetings_at,
 )
+from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
 
@@ -71,26 +74,33 @@ class MeetingSteps(SyncState):
         papers = {oparl_id: ref for oparl_id, (_, ref) in consultations.items()}
         changed_before = len(self.report.meetings.changed)
         agenda_ids: dict[str, list[str | None]] = {}
+        bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
+        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]] = []
         for (item, _, org, start), key in zip(live, keys, strict=True):
             existing = upsert.meetings.get(key)
             entries, agenda_ids[key] = mapping.agenda(item.get("agendaItem"), papers)
             name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
-            upsert.upsert_meeting(
-                MeetingIn.model_construct(
-                    key=key,
-                    organization=org.key,
-                    kind=existing.kind.value if existing else MeetingKind.SESSION.value,
-                    name=name,
-                    start=start,
-                    end=when(item.get("end"), self.tz),
-                    location=mapping.location(item.get("location")),
-                    public=existing.public if existing else True,
-                    cancelled=flag(item.get("cancelled"), False),
-                    rsvp=existing.rsvp if existing else False,
-                    agenda=entries,
-                )
+            meeting_in = MeetingIn.model_construct(
+                key=key,
+                organization=org.key,
+                kind=existing.kind.value if existing else MeetingKind.SESSION.value,
+                name=name,
+                start=start,
+                end=when(item.get("end"), self.tz),
+                location=mapping.location(item.get("location")),
+                public=existing.public if existing else True,
+                cancelled=flag(item.get("cancelled"), False),
+                rsvp=existing.rsvp if existing else False,
+                agenda=entries,
             )
             self._quiet("meeting", key, [org])
+            if existing is None and bulk:
+                fresh.append((item, meeting_in, agenda_ids.pop(key)))
+                continue
+            upsert.upsert_meeting(meeting_in)
+        inserted = await self._insert_meetings(upsert, fresh)
+        live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
+        keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
         for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
@@ -104,13 +114,9 @@ class MeetingSteps(SyncState):
             meeting = upsert.meetings[key]
             if key not in new_meetings:
                 set_oparl_ids(meeting.agenda_items, agenda_ids[key])
-            for entry in as_list(item.get("agendaItem")):
-                if not isinstance(entry, dict):
-                    continue
-                found = consultations.get(reference(entry.get("consultation")) or "")
-                if found:
-                    local = meeting.start.astimezone(self.tz).date()
-                    links.append((found[0], meeting.id, local))
+            links += self._links(item, consultations, meeting.id, meeting.start)
+        for item, meeting_id, start in inserted.values():
+            links += self._links(item, consultations, meeting_id, start)
         await self.session.flush()
         await link_consultations(self.session, links=links)
         for change in self.report.meetings.changed[changed_before:]:
@@ -119,6 +125,80 @@ class MeetingSteps(SyncState):
                 await follow_meeting_day(self.session, meeting_id=change.id, day=moved)
         await self.session.flush()
         await self._cancel_deleted(page, known)
+
+    def _links(
+        self,
+        item: JsonDict,
+        consultations: dict[str, tuple[int, str]],
+        meeting_id: int,
+        start: datetime,
+    ) -> list[tuple[int, int, object]]:
+        """(consultation id, meeting id, day) of the consultations the meeting's agenda names."""
+        local = start.astimezone(self.tz).date()
+        return [
+            (found[0], meeting_id, local)
+            for entry in as_list(item.get("agendaItem"))
+            if isinstance(entry, dict)
+            and (found := consultations.get(reference(entry.get("consultation")) or ""))
+        ]
+
+    async def _insert_meetings(
+        self, upsert: Upsert, fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]]
+    ) -> dict[str, tuple[JsonDict, int, datetime]]:
+        """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
+        their agenda items; reported as created, as the upsert would. By key: (item, id, start).
+        """
+        if not fresh:
+            return {}
+        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
+        meetings: list[dict[str, Any]] = []
+        items: list[dict[str, Any]] = []
+        for (item, meeting, item_ids), meeting_id in zip(fresh, ids, strict=True):
+            meetings.append(
+                {
+                    "id": meeting_id,
+                    "key": meeting.key,
+                    "organization_id": upsert.organizations[meeting.organization].id,
+                    "kind": MeetingKind(meeting.kind),
+                    "name": meeting.name,
+                    "start": meeting.start,
+                    "end": meeting.end,
+                    "location": meeting.location,
+                    "public": meeting.is_public,
+                    "cancelled": meeting.cancelled,
+                    "rsvp": meeting.rsvp,
+                    "sequence": 0,
+                    "change_reason": None,
+                    "oparl_id": reference(item),
+                    "web": text(item.get("web"), 1000),
+                }
+            )
+            for position, (entry, oparl_id) in enumerate(
+                zip(meeting.agenda, item_ids, strict=True)
+            ):
+                paper = upsert.papers[entry.paper] if entry.paper else None
+                items.append(
+                    {
+                        "meeting_id": meeting_id,
+                        "position": position,
+                        "number": entry.number,
+                        "name": entry.name,
+                        "public": entry.public,
+                        "paper_id": paper.id if paper else None,
+                        "result": None,
+                        "oparl_id": oparl_id,
+                    }
+                )
+        await insert_rows(self.session, table="meetings", rows=meetings)
+        await insert_rows(self.session, table="agenda_items", rows=items)
+        self.report.meetings.created += [
+            EntityRef(MEETING, meeting_id, meeting.key, meeting.name)
+            for (_, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+        ]
+        return {
+            meeting.key: (item, meeting_id, meeting.start)
+            for (item, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+        }
 
     def _base_key(self, org: Organization, start: datetime) -> str:
         return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"
