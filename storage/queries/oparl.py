@@ -83,37 +83,31 @@ async def meeting_keys_with_prefixes(
     return set((await session.execute(query)).scalars())
 
 
-async def paper_references_by_oparl_ids(
-    session: AsyncSession, *, oparl_ids: Collection[str]
-) -> dict[str, str]:
-    if not oparl_ids:
-        return {}
-    query = select(Paper.oparl_id, Paper.reference).where(Paper.oparl_id.in_(oparl_ids))
-    return {row[0] or "": row[1] for row in (await session.execute(query)).all()}
-
-
-async def paper_owners(
-    session: AsyncSession, *, references: Collection[str]
-) -> dict[str, str | None]:
-    """OParl id (or None) of the papers with these references: to adopt or to refuse a clash."""
-    if not references:
-        return {}
-    query = select(Paper.reference, Paper.oparl_id).where(Paper.reference.in_(references))
-    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+async def paper_identities(
+    session: AsyncSession, *, oparl_ids: Collection[str], references: Collection[str]
+) -> list[tuple[str | None, str]]:
+    """(OParl id, reference) of the papers with one of these OParl ids or references: which
+    rows a page's papers are, and who owns a reference (to adopt it or to refuse a clash)."""
+    if not oparl_ids and not references:
+        return []
+    query = select(Paper.oparl_id, Paper.reference).where(
+        or_(Paper.oparl_id.in_(oparl_ids), Paper.reference.in_(references))
+    )
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
 async def consultation_papers(
     session: AsyncSession, *, oparl_ids: Collection[str]
-) -> dict[str, tuple[int, str]]:
-    """Consultation id and paper reference by the consultation's OParl id."""
+) -> dict[str, tuple[int, str, int]]:
+    """Consultation id, paper reference and paper id by the consultation's OParl id."""
     if not oparl_ids:
         return {}
     query = (
-        select(Consultation.oparl_id, Consultation.id, Paper.reference)
+        select(Consultation.oparl_id, Consultation.id, Paper.reference, Paper.id)
         .join(Paper, Paper.id == Consultation.paper_id)
         .where(Consultation.oparl_id.in_(oparl_ids))
     )
-    return {row[0] or "": (row[1], row[2]) for row in (await session.execute(query)).all()}
+    return {row[0] or "": (row[1], row[2], row[3]) for row in (await session.execute(query)).all()}
 
 
 async def link_consultations(

@@ -68,10 +68,9 @@ class MeetingSteps(SyncState):
         )
         upsert = self._upsert()
         upsert.meetings = await meetings_by_keys(self.session, keys=keys)
-        upsert.papers = await papers_by_references(
-            self.session, references={ref for _, ref in consultations.values()}
-        )
-        papers = {oparl_id: ref for oparl_id, (_, ref) in consultations.items()}
+        papers = {oparl_id: ref for oparl_id, (_, ref, _) in consultations.items()}
+        paper_ids = {ref: paper_id for _, ref, paper_id in consultations.values()}
+        pending: list[MeetingIn] = []
         changed_before = len(self.report.meetings.changed)
         agenda_ids: dict[str, list[str | None]] = {}
         bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
@@ -97,8 +96,14 @@ class MeetingSteps(SyncState):
             if existing is None and bulk:
                 fresh.append((item, meeting_in, agenda_ids.pop(key)))
                 continue
+            pending.append(meeting_in)
+        # Only the meetings that are there already need their Vorlagen as objects.
+        upsert.papers = await papers_by_references(
+            self.session, references={e.paper for m in pending for e in m.agenda if e.paper}
+        )
+        for meeting_in in pending:
             upsert.upsert_meeting(meeting_in)
-        inserted = await self._insert_meetings(upsert, fresh)
+        inserted = await self._insert_meetings(upsert, fresh, paper_ids)
         live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
         keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
@@ -129,7 +134,7 @@ class MeetingSteps(SyncState):
     def _links(
         self,
         item: JsonDict,
-        consultations: dict[str, tuple[int, str]],
+        consultations: dict[str, tuple[int, str, int]],
         meeting_id: int,
         start: datetime,
     ) -> list[tuple[int, int, object]]:
@@ -143,7 +148,10 @@ class MeetingSteps(SyncState):
         ]
 
     async def _insert_meetings(
-        self, upsert: Upsert, fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]]
+        self,
+        upsert: Upsert,
+        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]],
+        paper_ids: dict[str, int],
     ) -> dict[str, tuple[JsonDict, int, datetime]]:
         """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
         their agenda items; reported as created, as the upsert would. By key: (item, id, start).
@@ -176,7 +184,6 @@ class MeetingSteps(SyncState):
             for position, (entry, oparl_id) in enumerate(
                 zip(meeting.agenda, item_ids, strict=True)
             ):
-                paper = upsert.papers[entry.paper] if entry.paper else None
                 items.append(
                     {
                         "meeting_id": meeting_id,
@@ -184,7 +191,7 @@ class MeetingSteps(SyncState):
                         "number": entry.number,
                         "name": entry.name,
                         "public": entry.public,
-                        "paper_id": paper.id if paper else None,
+                        "paper_id": paper_ids[entry.paper] if entry.paper else None,
                         "result": None,
                         "oparl_id": oparl_id,
                     }

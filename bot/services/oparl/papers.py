@@ -18,8 +18,7 @@ from storage.queries.oparl import (
     delete_papers_by_oparl_ids,
     files_of_papers,
     meeting_keys_by_oparl_ids,
-    paper_owners,
-    paper_references_by_oparl_ids,
+    paper_identities,
 )
 from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
@@ -33,7 +32,14 @@ class PaperSteps(SyncState):
             self.deleted.append(f"paper {paper_reference}")  # disappears without a notice
         live = [item for item in page if not is_tombstone(item) and reference(item)]
         ids = [reference(item) or "" for item in live]
-        known = await paper_references_by_oparl_ids(self.session, oparl_ids=ids)
+        given = {
+            oparl_id: self._given_reference(item, oparl_id)
+            for item, oparl_id in zip(live, ids, strict=True)
+        }
+        found = await paper_identities(self.session, oparl_ids=ids, references=given.values())
+        wanted = set(ids)
+        known = {oparl_id: ref for oparl_id, ref in found if oparl_id in wanted}
+        owners = {ref: oparl_id for oparl_id, ref in found}
         meeting_refs = {
             ref
             for item in live
@@ -46,13 +52,13 @@ class PaperSteps(SyncState):
             consultations, consultation_ids, organizations = self._consultations(item, meetings)
             if oparl_id not in known and not self._followed_of(organizations):
                 continue  # no step in a followed organization
-            fallback = "OParl-" + oparl_id.rstrip("/").rsplit("/")[-1]
-            paper_reference = known.get(oparl_id) or text(item.get("reference"), 50) or fallback
-            chosen.append((item, paper_reference[:50], consultations, consultation_ids))
+            paper_reference = known.get(oparl_id) or given[oparl_id]
+            chosen.append((item, paper_reference, consultations, consultation_ids))
             self._quiet("paper", paper_reference, self._followed_of(organizations))
-        owners = await paper_owners(self.session, references=[c[1] for c in chosen])
         upsert = self._upsert()
-        upsert.papers = await papers_by_references(self.session, references=owners.keys())
+        upsert.papers = await papers_by_references(
+            self.session, references={c[1] for c in chosen if c[1] in owners}
+        )
         upsert.meetings = await meetings_by_keys(
             self.session, keys={c.meeting for row in chosen for c in row[2] if c.meeting}
         )
@@ -193,6 +199,12 @@ class PaperSteps(SyncState):
             "access_url": text(entry.get("accessUrl"), 1000)
             or text(entry.get("downloadUrl"), 1000),
         }
+
+    @staticmethod
+    def _given_reference(item: JsonDict, oparl_id: str) -> str:
+        """The reference a paper gets when it is new: its own, else one from its OParl id."""
+        fallback = "OParl-" + oparl_id.rstrip("/").rsplit("/")[-1]
+        return (text(item.get("reference"), 50) or fallback)[:50]
 
     def _consultations(
         self, item: JsonDict, meetings: dict[str, tuple[str, datetime, bool]]
