@@ -131,12 +131,26 @@ async def link_consultations(
 async def files_of_papers(
     session: AsyncSession, *, paper_ids: Collection[int]
 ) -> dict[int, dict[str, File]]:
+    """The synced documents of these papers by paper id and OParl id."""
     if not paper_ids:
         return {}
     query = select(File).where(File.paper_id.in_(paper_ids), File.oparl_id.is_not(None))
     found: dict[int, dict[str, File]] = {}
     for file in (await session.execute(query)).scalars():
-        found.setdefault(file.paper_id, {})[file.oparl_id or ""] = file
+        found.setdefault(file.paper_id or 0, {})[file.oparl_id or ""] = file
+    return found
+
+
+async def files_of_meetings(
+    session: AsyncSession, *, meeting_ids: Collection[int]
+) -> dict[int, dict[str, File]]:
+    """The synced documents of these meetings by meeting id and OParl id."""
+    if not meeting_ids:
+        return {}
+    query = select(File).where(File.meeting_id.in_(meeting_ids), File.oparl_id.is_not(None))
+    found: dict[int, dict[str, File]] = {}
+    for file in (await session.execute(query)).scalars():
+        found.setdefault(file.meeting_id or 0, {})[file.oparl_id or ""] = file
     return found
 
 

@@ -195,6 +195,21 @@ def meeting_changed(
     return "\n".join(lines), _buttons([[meeting_button(meeting, language, tz)]], for_group)
 
 
+def meeting_file(
+    meeting: Meeting, file: File, protocol: bool, language: str, tz: tzinfo, *, for_group: bool
+) -> Rendered:
+    """A meeting's new document: its protocol, or one added before it (Nachtrag)."""
+    text = t(
+        language,
+        "notices.meeting_protocol" if protocol else "notices.meeting_document",
+        title=short(meeting_heading(meeting, language)),
+        when=format_when(meeting.start, language, tz),
+        file=file.file_name,
+    )
+    rows = [[file_button(file, language)], [meeting_button(meeting, language, tz)]]
+    return text, _buttons(rows, for_group)
+
+
 def meeting_cancelled(meeting: Meeting, language: str, tz: tzinfo, *, for_group: bool) -> Rendered:
     text = t(
         language,

@@ -99,3 +99,26 @@ def paper_files(item: JsonDict) -> list[JsonDict]:
     """mainFile first, then auxiliaryFile, each a File object with an id."""
     files = [*as_list(item.get("mainFile")), *as_list(item.get("auxiliaryFile"))]
     return [f for f in files if isinstance(f, dict) and reference(f) and not f.get("deleted")]
+
+
+# A meeting's own documents (OParl Meeting): the field and the role its file gets.
+MEETING_DOCUMENTS = (
+    ("invitation", "invitation"),
+    ("resultsProtocol", "results_protocol"),
+    ("verbatimProtocol", "verbatim_protocol"),
+    ("auxiliaryFile", "auxiliary"),
+)
+PROTOCOLS = {"results_protocol", "verbatim_protocol"}
+
+
+def meeting_files(item: JsonDict) -> list[tuple[str, JsonDict]]:
+    """(role, File object) of a meeting's invitation, protocols and auxiliary files."""
+    found: list[tuple[str, JsonDict]] = []
+    seen: set[str] = set()
+    for field, role in MEETING_DOCUMENTS:
+        for entry in as_list(item.get(field)):
+            ref = reference(entry)
+            if isinstance(entry, dict) and ref and not entry.get("deleted") and ref not in seen:
+                seen.add(ref)
+                found.append((role, entry))
+    return found

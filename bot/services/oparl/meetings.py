@@ -20,10 +20,11 @@ from bot.services.oparl.values import as_list, flag, is_tombstone, reference, te
 from bot.services.organization_names import (
     organization_key,
 )
-from storage.models import MeetingKind, Organization
+from storage.models import File, Meeting, MeetingKind, Organization
 from storage.queries.council_keys import meetings_by_keys, papers_by_references
 from storage.queries.oparl import (
     consultation_papers,
+    files_of_meetings,
     follow_meeting_day,
     link_consultations,
     meeting_keys_by_oparl_ids,
@@ -129,6 +130,9 @@ class MeetingSteps(SyncState):
                 moved = upsert.meetings[change.key].start.astimezone(self.tz).date()
                 await follow_meeting_day(self.session, meeting_id=change.id, day=moved)
         await self.session.flush()
+        await self._documents(
+            [(upsert.meetings[key], row[0]) for row, key in zip(live, keys, strict=True)]
+        )
         await self._cancel_deleted(page, known)
 
     def _links(
@@ -161,7 +165,12 @@ class MeetingSteps(SyncState):
         ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
         meetings: list[dict[str, Any]] = []
         items: list[dict[str, Any]] = []
+        files: list[dict[str, Any]] = []
         for (item, meeting, item_ids), meeting_id in zip(fresh, ids, strict=True):
+            files += [
+                {"paper_id": None, "meeting_id": meeting_id, "role": role, **self._file_values(f)}
+                for role, f in mapping.meeting_files(item)
+            ]
             meetings.append(
                 {
                     "id": meeting_id,
@@ -198,6 +207,7 @@ class MeetingSteps(SyncState):
                 )
         await insert_rows(self.session, table="meetings", rows=meetings)
         await insert_rows(self.session, table="agenda_items", rows=items)
+        await insert_rows(self.session, table="files", rows=files)
         self.report.meetings.created += [
             EntityRef(MEETING, meeting_id, meeting.key, meeting.name)
             for (_, meeting, _), meeting_id in zip(fresh, ids, strict=True)
@@ -206,6 +216,46 @@ class MeetingSteps(SyncState):
             meeting.key: (item, meeting_id, meeting.start)
             for (item, meeting, _), meeting_id in zip(fresh, ids, strict=True)
         }
+
+    async def _documents(self, meetings: list[tuple[Meeting, JsonDict]]) -> None:
+        """A meeting's own documents by reference, like a Vorlage's. A new one of an upcoming
+        meeting (Nachtrag, Tischvorlage) or a protocol is a change the members hear of."""
+        existing = await files_of_meetings(
+            self.session, meeting_ids=[meeting.id for meeting, _ in meetings]
+        )
+        added: list[tuple[Meeting, File]] = []
+        for meeting, item in meetings:
+            have = existing.get(meeting.id, {})
+            for role, entry in mapping.meeting_files(item):
+                values = self._file_values(entry)
+                row = have.pop(values["oparl_id"], None)
+                if row is None:
+                    row = File(paper_id=None, meeting_id=meeting.id, role=role, **values)
+                    self.session.add(row)
+                    added.append((meeting, row))
+                elif (row.file_name, row.access_url, row.role) != (
+                    values["file_name"],
+                    values["access_url"],
+                    role,
+                ):
+                    row.file_name, row.access_url, row.role = (
+                        values["file_name"],
+                        values["access_url"],
+                        role,
+                    )
+            for row in have.values():
+                await self.session.delete(row)
+        await self.session.flush()
+        for meeting, row in added:
+            self.report.meetings.changed.append(
+                EntityChange(
+                    MEETING,
+                    meeting.id,
+                    meeting.key,
+                    meeting.name,
+                    (FieldChange("document", None, row.id),),
+                )
+            )
 
     def _base_key(self, org: Organization, start: datetime) -> str:
         return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"

@@ -183,23 +183,6 @@ class PaperSteps(SyncState):
             for (_, paper, _), paper_id in zip(fresh, ids, strict=True)
         ]
 
-    def _file_values(self, entry: JsonDict) -> dict[str, Any]:
-        """A new synced document's row: a reference, fetched when a member taps it."""
-        size = entry.get("size")
-        return {
-            "file_name": text(entry.get("fileName"), 255)
-            or text(entry.get("name"), 255)
-            or "Anlage.pdf",
-            "mime_type": text(entry.get("mimeType"), 100) or "application/pdf",
-            "size": size if isinstance(size, int) else 0,
-            "sha256": "",
-            "content": None,
-            "created_at": self.now,
-            "oparl_id": reference(entry) or "",
-            "access_url": text(entry.get("accessUrl"), 1000)
-            or text(entry.get("downloadUrl"), 1000),
-        }
-
     @staticmethod
     def _given_reference(item: JsonDict, oparl_id: str) -> str:
         """The reference a paper gets when it is new: its own, else one from its OParl id."""
