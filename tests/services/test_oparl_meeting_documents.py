@@ -101,3 +101,28 @@ async def test_meeting_documents_synced_shown_and_notified(
             .scalar_one()
         )
         assert stored.oparl_id == sample["meeting"]["id"]
+
+
+async def test_a_decision_on_a_vorlage_reaches_members_once(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    store = oparl.store
+    sample = build(store)
+    await sync(sessions, oparl)
+    store.tick(600)
+    item = sample["meeting"]["agendaItem"][1]  # "2 Sozialstrategie", on Vorlage 2030/001
+    item["result"] = "Einstimmig zur Annahme empfohlen"
+    store.change("meeting", sample["meeting"])
+    after = datetime(2030, 3, 5, 9, 0, tzinfo=UTC)  # the day after the meeting
+    result = await sync(sessions, oparl, now=after)
+    assert [c.key for c in result.report.papers.changed] == ["2030/001"]
+    anna = by_chat(await deliveries(sessions))[ANNA]
+    assert [row.kind for row in anna] == ["paper_decision"]
+    assert anna[0].payload["text"] == (
+        "⚖️ <b>Beschluss zur Vorlage 2030/001</b>\nSozialstrategie &amp; Co\n"
+        "Sozialausschuss: Einstimmig zur Annahme empfohlen"
+    )
+    sent = len(await deliveries(sessions))
+    again = await sync(sessions, oparl, now=after + timedelta(minutes=5))
+    assert again.report.is_empty and len(await deliveries(sessions)) == sent

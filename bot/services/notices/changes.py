@@ -127,6 +127,18 @@ async def _paper_topics(
                         partial(render.paper_file, paper, file),
                     )
                 )
+        decision = change.change("decision")
+        if decision is not None and isinstance(decision.new, str):
+            # A committee's decision on it (synced: the agenda item's result).
+            topics.append(
+                Topic(
+                    f"paper:{paper.id}:decision:{digest(decision.new)}",
+                    "paper_decision",
+                    Preference.PAPERS,
+                    public,
+                    partial(render.paper_decision, paper, decision.new),
+                )
+            )
         fields = [
             name
             for name in render.PAPER_FIELDS

@@ -107,6 +107,18 @@ def paper_file(paper: Paper, file: File, language: str, *, for_group: bool) -> R
     return text, _buttons(rows, for_group)
 
 
+def paper_decision(paper: Paper, decision: str, language: str, *, for_group: bool) -> Rendered:
+    """A committee decided on the Vorlage: "Committee: result" (synced from the RIS)."""
+    text = t(
+        language,
+        "notices.paper_decision",
+        reference=paper.reference,
+        name=short(paper.name),
+        decision=decision,
+    )
+    return text, _buttons([paper_button(paper, language)], for_group)
+
+
 # --- meetings -------------------------------------------------------------------------------
 
 

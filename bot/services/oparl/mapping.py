@@ -81,6 +81,15 @@ def agenda(items: Any, papers: dict[str, str]) -> tuple[list[AgendaItemIn], list
     return entries, ids
 
 
+def agenda_results(items: Any) -> list[str | None]:
+    """Each agenda entry's `result` (the decision taken), in the order of `agenda`."""
+    ordered = sorted(
+        (item for item in as_list(items) if isinstance(item, dict) and not item.get("deleted")),
+        key=_order,
+    )
+    return [text(item.get("result"), 2000) for item in ordered]
+
+
 def _order(item: JsonDict) -> int:
     order = item.get("order")
     return order if isinstance(order, int) else 0

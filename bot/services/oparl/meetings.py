@@ -9,6 +9,7 @@ from typing import Any
 from bot.services.importer.apply import Upsert
 from bot.services.importer.report import (
     MEETING,
+    PAPER,
     EntityChange,
     EntityRef,
     FieldChange,
@@ -120,6 +121,7 @@ class MeetingSteps(SyncState):
             meeting = upsert.meetings[key]
             if key not in new_meetings:
                 set_oparl_ids(meeting.agenda_items, agenda_ids[key])
+            self._results(meeting, mapping.agenda_results(item.get("agendaItem")))
             links += self._links(item, consultations, meeting.id, meeting.start)
         for item, meeting_id, start in inserted.values():
             links += self._links(item, consultations, meeting_id, start)
@@ -190,8 +192,9 @@ class MeetingSteps(SyncState):
                     "web": text(item.get("web"), 1000),
                 }
             )
-            for position, (entry, oparl_id) in enumerate(
-                zip(meeting.agenda, item_ids, strict=True)
+            results = mapping.agenda_results(item.get("agendaItem"))
+            for position, (entry, oparl_id, result) in enumerate(
+                zip(meeting.agenda, item_ids, results, strict=True)
             ):
                 items.append(
                     {
@@ -201,7 +204,7 @@ class MeetingSteps(SyncState):
                         "name": entry.name,
                         "public": entry.public,
                         "paper_id": paper_ids[entry.paper] if entry.paper else None,
-                        "result": None,
+                        "result": result,
                         "oparl_id": oparl_id,
                     }
                 )
@@ -216,6 +219,25 @@ class MeetingSteps(SyncState):
             meeting.key: (item, meeting_id, meeting.start)
             for (item, meeting, _), meeting_id in zip(fresh, ids, strict=True)
         }
+
+    def _results(self, meeting: Meeting, results: list[str | None]) -> None:
+        """The decisions taken on the agenda items; one on a Vorlage is news for it."""
+        for item, result in zip(meeting.agenda_items, results, strict=False):
+            if item.result == result:
+                continue
+            old, item.result = item.result, result
+            if result is None or item.paper is None:
+                continue
+            paper = item.paper
+            self.report.papers.changed.append(
+                EntityChange(
+                    PAPER,
+                    paper.id,
+                    paper.reference,
+                    paper.name,
+                    (FieldChange("decision", old, f"{meeting.organization.name}: {result}"),),
+                )
+            )
 
     async def _documents(self, meetings: list[tuple[Meeting, JsonDict]]) -> None:
         """A meeting's own documents by reference, like a Vorlage's. A new one of an upcoming
