@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
-from storage.models import File, Meeting, MeetingKind
+from storage.models import File, Meeting, MeetingKind, Paper
 from tests.conftest import AddMember
 from tests.e2e.conftest import StartBot
 
@@ -92,3 +92,27 @@ async def test_a_synced_meeting_keeps_ris_fields_and_takes_rsvp_in_the_chat(
     await admin.press("📎 einladung.pdf")
     sent = await admin.wait_for(lambda m: m.media_kind == "document")
     assert sent.file is not None
+
+
+async def test_a_synced_vorlage_offers_only_its_local_fields(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember, sessions: Sessions
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    async with sessions.begin() as session:
+        session.add(
+            Paper(
+                reference="2031/007",
+                name="Pflegebericht",
+                paper_type="Informationsvorlage",
+                oparl_id="https://ris.example/oparl/paper/7",
+                web="https://ris.example/vo0050?VOLFDNR=7",
+            )
+        )
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/vorlage_bearbeiten 2031/007")
+    assert "https://ris.example/vo0050?VOLFDNR=7" in (admin.last.text or "")
+    fields = [
+        row[0].data for row in admin.last.buttons if (row[0].data or "").startswith("pedt:field:")
+    ]
+    assert fields == ["pedt:field:proposal", "pedt:field:summary"]
