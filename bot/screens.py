@@ -38,6 +38,11 @@ async def show_meeting(update: Update, caller: Caller, meeting_id: int) -> None:
         [(caller.t("meetings.paper_button", reference=paper.reference), f"pap:id:{paper.id}")]
         for paper in list(papers.values())[:MAX_PAPER_BUTTONS]
     ]
+    # Its own documents (invitation, Nachtrag, protocols), synced: fetched on a tap.
+    rows += [
+        [(caller.t("papers.file_button", name=file.file_name), f"pap:file:{file.id}")]
+        for file in meeting.files[:MAX_PAPER_BUTTONS]
+    ]
     if not meeting.cancelled:  # a cancelled meeting belongs in no calendar
         rows.append([(caller.t("subscribe.event_button"), f"cal:ics:{meeting.id}")])
     if meeting.web and is_url(meeting.web):  # synced from the council's information system

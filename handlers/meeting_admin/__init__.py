@@ -5,13 +5,13 @@ New: kind (buttons) → committee (buttons) → title → start → end or "-" �
 public? → replies asked? → preview as members will see it → ✅ Anlegen / ✖️ Abbrechen.
 Move and cancel: choose among the upcoming meetings (buttons, paged) → new start, end and
 place (move) → optional reason → preview → confirm (change.py). Edit: choose → preview with a
-button per field (title, place, public) → corrected fields named → ✅ Speichern (edit.py).
+button per field (title, place, public, rsvp) → corrected fields named → ✅ Speichern (edit.py).
 /abbrechen or ✖️ ends the dialogue at any step; nothing is stored before the confirmation.
 
 Callback data (`madm:…`, parsed strictly; rights are checked again in the service):
 madm:kind:<session|presentation|appointment>, madm:org:<organization id>,
 madm:public:<yes|no>, madm:rsvp:<yes|no>, madm:page:<offset>, madm:pick:<meeting id>,
-madm:end:keep, madm:place:keep, madm:reason:none, madm:edit:<title|place|public>,
+madm:end:keep, madm:place:keep, madm:reason:none, madm:edit:<title|place|public|rsvp>,
 madm:ok, madm:abort.
 """
 
@@ -87,7 +87,7 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
             Step.CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
             Step.CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
             Step.EDIT_MENU: [
-                _button(edit.got_field, r"^madm:edit:(title|place|public)$"),
+                _button(edit.got_field, r"^madm:edit:(title|place|public|rsvp)$"),
                 _button(edit.confirmed, r"^madm:ok$"),
                 buttons_only,
             ],

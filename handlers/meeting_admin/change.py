@@ -24,6 +24,7 @@ from bot.services.council_admin import (
     check_times,
     clean_location,
     move_meeting,
+    refuse_synced_meeting,
 )
 from bot.services.council_admin.meetings import clean_reason
 from bot.ui import Button, answer_query, parse_callback, reply
@@ -115,6 +116,8 @@ async def _meeting(caller: Caller, meeting_id: int | None) -> Meeting:
 async def got_pick(update: Update, context: Context, caller: Caller) -> int:
     meeting = await _meeting(caller, int(parse_callback(update, PICK_BUTTON).group(1)))
     draft = _draft(context)
+    if draft.mode in (MOVE, CANCEL):
+        refuse_synced_meeting(meeting)  # moved and cancelled in the information system
     draft.meeting_id, draft.old_start, draft.old_end = meeting.id, meeting.start, meeting.end
     await answer_query(update)
     tz = caller.runtime.tz

@@ -64,6 +64,7 @@ class MeetingDraft:
     new_name: str | None = None
     set_location: bool = False
     new_public: bool | None = None
+    new_rsvp: bool | None = None
 
 
 def draft(context: Context) -> MeetingDraft:

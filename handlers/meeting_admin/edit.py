@@ -1,8 +1,9 @@
 """The steps of /termin_bearbeiten (registered in __init__.py): correct a meeting's title,
-place and public flag.
+place, public flag and attendance requests (rsvp).
 
 Choose one of the upcoming meetings (the picker of change.py) → a preview as members will see
-it, with a button per field (✏️ Titel, 📍 Ort, 🌐 öffentlich or not) → a field typed or
+it, with a button per field (✏️ Titel, 📍 Ort, 🌐 öffentlich or not, 🙋 Zu-/Absagen; a meeting
+synced from the information system offers only the last two, with a note) → a field typed or
 switched → the preview again, the changed fields named; any field can be corrected again
 without starting over → ✅ Speichern. bot/services/council_admin/edits.py stores it, audits it
 and tells members in the one change-notice format.
@@ -47,6 +48,8 @@ def _changed(draft: MeetingDraft, meeting: Meeting) -> list[str]:
         fields.append("place")
     if draft.new_public is not None and draft.new_public != meeting.public:
         fields.append("public")
+    if draft.new_rsvp is not None and draft.new_rsvp != meeting.rsvp:
+        fields.append("rsvp")
     return fields
 
 
@@ -66,13 +69,27 @@ async def show_menu(update: Update, context: Context, caller: Caller, *, edit: b
     tz = caller.runtime.tz
     changed = _changed(draft, meeting)
     public = after.public
-    rows: list[list[Button]] = [
-        [(caller.t("meeting_admin.edit_title_button"), "madm:edit:title")],
-        [(caller.t("meeting_admin.edit_place_button"), "madm:edit:place")],
+    rsvp = draft.new_rsvp if draft.new_rsvp is not None else meeting.rsvp
+    synced = meeting.oparl_id is not None  # title and place come from the RIS
+    rows: list[list[Button]] = (
+        []
+        if synced
+        else [
+            [(caller.t("meeting_admin.edit_title_button"), "madm:edit:title")],
+            [(caller.t("meeting_admin.edit_place_button"), "madm:edit:place")],
+        ]
+    )
+    rows += [
         [
             (
                 caller.t("meeting_admin.make_closed" if public else "meeting_admin.make_public"),
                 "madm:edit:public",
+            )
+        ],
+        [
+            (
+                caller.t("meeting_admin.rsvp_turn_off" if rsvp else "meeting_admin.rsvp_turn_on"),
+                "madm:edit:rsvp",
             )
         ],
     ]
@@ -89,6 +106,9 @@ async def show_menu(update: Update, context: Context, caller: Caller, *, edit: b
             "meeting_admin.ask_edit_field",
             preview=Html(meeting_preview(after, caller.language, tz, head_only=True)),
         )
+    if synced:
+        note = "meeting_admin.synced_note_web" if meeting.web else "meeting_admin.synced_note"
+        text += "\n\n" + caller.t(note, web=meeting.web or "")
     dialogue.goto(context, NAME, Step.EDIT_MENU)
     await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)
     return Step.EDIT_MENU
@@ -104,6 +124,11 @@ async def got_field(update: Update, context: Context, caller: Caller) -> int:
         meeting = await _meeting(caller, draft.meeting_id)
         current = draft.new_public if draft.new_public is not None else meeting.public
         draft.new_public = not current
+        return await show_menu(update, context, caller, edit=True)
+    if field == "rsvp":
+        meeting = await _meeting(caller, draft.meeting_id)
+        asked = draft.new_rsvp if draft.new_rsvp is not None else meeting.rsvp
+        draft.new_rsvp = not asked
         return await show_menu(update, context, caller, edit=True)
     meeting = await _meeting(caller, draft.meeting_id)
     if field == "title":
@@ -149,6 +174,7 @@ async def confirmed(update: Update, context: Context, caller: Caller) -> int:
             name=UNCHANGED if draft.new_name is None else draft.new_name,
             location=draft.location if draft.set_location else UNCHANGED,
             public=UNCHANGED if draft.new_public is None else draft.new_public,
+            rsvp=UNCHANGED if draft.new_rsvp is None else draft.new_rsvp,
             now=runtime.now(),
             notifier=runtime.change_notifier(caller.person.id),
         )

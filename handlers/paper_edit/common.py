@@ -15,6 +15,7 @@ from bot.access import Callback, GuardedCallback
 Context = ContextTypes.DEFAULT_TYPE
 NAME = "pedt"  # the dialogue's stored name and its callback-data prefix: keep it stable
 FIELDS = ("name", "paper_type", "date", "originator", "proposal", "summary")
+LOCAL_FIELDS = ("proposal", "summary")  # what stays editable of a synced Vorlage
 
 
 class Step(IntEnum):
@@ -30,6 +31,9 @@ class PaperEditDraft:
     """The published Vorlage's values (old_*) and the corrected ones."""
 
     paper_id: int | None = None
+    # Synced from the information system: its RIS fields are changed there (web: its page).
+    synced: bool = False
+    web: str | None = None
     reference: str = ""
     field: str = ""  # the field asked for in VALUE
     old_name: str = ""

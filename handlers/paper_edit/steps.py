@@ -20,7 +20,7 @@ from bot.ui import Button, answer_query, parse_callback, reply
 from bot.views.council_admin import draft_paper, paper_preview
 from bot.views.pickers import shorten
 from bot.views.text import split_blocks
-from handlers.paper_edit.common import FIELDS, NAME, PaperEditDraft, Step, step
+from handlers.paper_edit.common import FIELDS, LOCAL_FIELDS, NAME, PaperEditDraft, Step, step
 from handlers.paper_edit.common import begin as begin_draft
 from handlers.paper_edit.common import draft as _draft
 from storage.models import Organization, OrganizationKind, Paper
@@ -40,6 +40,7 @@ MAX_PREVIEW = 3500  # characters of the preview in one message (the buttons go w
 async def _start(update: Update, context: Context, caller: Caller, paper: Paper) -> int:
     draft = begin_draft(context, Step.MENU)
     draft.paper_id, draft.reference = paper.id, paper.reference
+    draft.synced, draft.web = paper.oparl_id is not None, paper.web
     draft.old_name = draft.name = paper.name
     draft.old_paper_type = draft.paper_type = paper.paper_type
     draft.old_day = draft.day = paper.date
@@ -119,8 +120,9 @@ async def _show_menu(update: Update, context: Context, caller: Caller) -> int:
     if rest:  # a long Sachverhalt: its start is enough to check the correction
         first += "\n…"
     changed = _changed(draft)
+    editable = LOCAL_FIELDS if draft.synced else FIELDS
     rows: list[list[Button]] = [
-        [(caller.t(f"paper_edit.button.{field}"), f"pedt:field:{field}")] for field in FIELDS
+        [(caller.t(f"paper_edit.button.{field}"), f"pedt:field:{field}")] for field in editable
     ]
     if changed:
         names = ", ".join(caller.t(f"notices.field.{field}") for field in changed)
@@ -128,6 +130,9 @@ async def _show_menu(update: Update, context: Context, caller: Caller) -> int:
         rows.append([(caller.t("paper_edit.save_button"), "pedt:ok")])
     else:
         text = caller.t("paper_edit.preview", preview=Html(first))
+    if draft.synced:  # title, type, date and lead department: changed in the RIS
+        note = "paper_edit.synced_note_web" if draft.web else "paper_edit.synced_note"
+        text += "\n\n" + caller.t(note, web=draft.web or "")
     dialogue.goto(context, NAME, Step.MENU)
     edit = update.callback_query is not None
     await reply(update, text, dialogue.with_abort(caller, NAME, rows), edit=edit)

@@ -67,6 +67,10 @@ class Meeting(Timestamps, Base):
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
+    # Its own documents, synced from the information system (invitation, protocols, …).
+    files: Mapped[list[File]] = relationship(
+        back_populates="meeting", order_by="File.id", cascade="all, delete-orphan"
+    )
 
 
 class Paper(Timestamps, Base):
@@ -142,12 +146,18 @@ class Consultation(Base):
 
 
 class File(Base):
-    """Anlage: a paper's document, kept in the database so a restart loses nothing."""
+    """Anlage: a paper's document, kept in the database so a restart loses nothing; or a
+    meeting's own document synced from the information system (invitation, protocols)."""
 
     __tablename__ = "files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    # A paper's document (paper_id) or a meeting's own (meeting_id, with its `role`).
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(String(30))
     file_name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
@@ -159,7 +169,8 @@ class File(Base):
     oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
     access_url: Mapped[str | None] = mapped_column(String(1000))
 
-    paper: Mapped[Paper] = relationship(back_populates="files")
+    paper: Mapped[Paper | None] = relationship(back_populates="files")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="files")
 
 
 class Attendance(Base):

@@ -62,8 +62,11 @@ async def meeting_by_key(session: AsyncSession, *, key: str) -> Meeting | None:
 
 
 async def meeting_by_id(session: AsyncSession, *, meeting_id: int) -> Meeting | None:
-    """One meeting with its agenda (items in order, each with its paper)."""
-    query = _with_agenda(select(Meeting).where(Meeting.id == meeting_id))
+    """One meeting with its agenda (items in order, each with its paper) and its own
+    documents (without their content)."""
+    query = _with_agenda(select(Meeting).where(Meeting.id == meeting_id)).options(
+        selectinload(Meeting.files)
+    )
     return (await session.execute(query)).unique().scalar_one_or_none()
 
 

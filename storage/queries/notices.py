@@ -71,6 +71,11 @@ async def meetings_with_agenda(
     return {meeting.id: meeting for meeting in (await session.execute(query)).unique().scalars()}
 
 
+async def file_by_id(session: AsyncSession, *, file_id: int) -> File | None:
+    """A file without its content (e.g. a meeting's document for its notice)."""
+    return await session.get(File, file_id)
+
+
 async def newest_file(session: AsyncSession, *, paper_id: int, file_name: str) -> File | None:
     """The paper's most recently attached file of that name (without its content)."""
     query = (

@@ -83,37 +83,31 @@ async def meeting_keys_with_prefixes(
     return set((await session.execute(query)).scalars())
 
 
-async def paper_references_by_oparl_ids(
-    session: AsyncSession, *, oparl_ids: Collection[str]
-) -> dict[str, str]:
-    if not oparl_ids:
-        return {}
-    query = select(Paper.oparl_id, Paper.reference).where(Paper.oparl_id.in_(oparl_ids))
-    return {row[0] or "": row[1] for row in (await session.execute(query)).all()}
-
-
-async def paper_owners(
-    session: AsyncSession, *, references: Collection[str]
-) -> dict[str, str | None]:
-    """OParl id (or None) of the papers with these references: to adopt or to refuse a clash."""
-    if not references:
-        return {}
-    query = select(Paper.reference, Paper.oparl_id).where(Paper.reference.in_(references))
-    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+async def paper_identities(
+    session: AsyncSession, *, oparl_ids: Collection[str], references: Collection[str]
+) -> list[tuple[str | None, str]]:
+    """(OParl id, reference) of the papers with one of these OParl ids or references: which
+    rows a page's papers are, and who owns a reference (to adopt it or to refuse a clash)."""
+    if not oparl_ids and not references:
+        return []
+    query = select(Paper.oparl_id, Paper.reference).where(
+        or_(Paper.oparl_id.in_(oparl_ids), Paper.reference.in_(references))
+    )
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
 async def consultation_papers(
     session: AsyncSession, *, oparl_ids: Collection[str]
-) -> dict[str, tuple[int, str]]:
-    """Consultation id and paper reference by the consultation's OParl id."""
+) -> dict[str, tuple[int, str, int]]:
+    """Consultation id, paper reference and paper id by the consultation's OParl id."""
     if not oparl_ids:
         return {}
     query = (
-        select(Consultation.oparl_id, Consultation.id, Paper.reference)
+        select(Consultation.oparl_id, Consultation.id, Paper.reference, Paper.id)
         .join(Paper, Paper.id == Consultation.paper_id)
         .where(Consultation.oparl_id.in_(oparl_ids))
     )
-    return {row[0] or "": (row[1], row[2]) for row in (await session.execute(query)).all()}
+    return {row[0] or "": (row[1], row[2], row[3]) for row in (await session.execute(query)).all()}
 
 
 async def link_consultations(
@@ -137,12 +131,26 @@ async def link_consultations(
 async def files_of_papers(
     session: AsyncSession, *, paper_ids: Collection[int]
 ) -> dict[int, dict[str, File]]:
+    """The synced documents of these papers by paper id and OParl id."""
     if not paper_ids:
         return {}
     query = select(File).where(File.paper_id.in_(paper_ids), File.oparl_id.is_not(None))
     found: dict[int, dict[str, File]] = {}
     for file in (await session.execute(query)).scalars():
-        found.setdefault(file.paper_id, {})[file.oparl_id or ""] = file
+        found.setdefault(file.paper_id or 0, {})[file.oparl_id or ""] = file
+    return found
+
+
+async def files_of_meetings(
+    session: AsyncSession, *, meeting_ids: Collection[int]
+) -> dict[int, dict[str, File]]:
+    """The synced documents of these meetings by meeting id and OParl id."""
+    if not meeting_ids:
+        return {}
+    query = select(File).where(File.meeting_id.in_(meeting_ids), File.oparl_id.is_not(None))
+    found: dict[int, dict[str, File]] = {}
+    for file in (await session.execute(query)).scalars():
+        found.setdefault(file.meeting_id or 0, {})[file.oparl_id or ""] = file
     return found
 
 

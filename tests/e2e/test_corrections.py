@@ -68,7 +68,8 @@ async def test_a_meeting_title_place_and_public_flag_corrected_in_the_chat(
     await admin.press("Sitzung der Lenkungsgruppe")
     assert "Was möchten Sie ändern?" in admin.last.text
     assert [row[0].text for row in admin.last.buttons] == [
-        "✏️ Titel ändern", "📍 Ort ändern", "🔒 Nicht öffentlich machen", "✖️ Abbrechen",
+        "✏️ Titel ändern", "📍 Ort ändern", "🔒 Nicht öffentlich machen",
+        "🙋 Um Zu- und Absagen bitten", "✖️ Abbrechen",
     ]  # fmt: skip
     await admin.press("✏️ Titel ändern")
     assert admin.last.text == "Neuer Titel? Bisher: Sitzung der Lenkungsgruppe"

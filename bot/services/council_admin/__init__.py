@@ -20,6 +20,7 @@ from bot.services.council_admin.meetings import (
     create_meeting,
     move_meeting,
     new_meeting_key,
+    refuse_synced_meeting,
 )
 from bot.services.council_admin.papers import (
     DOCUMENT_KINDS,
@@ -57,4 +58,5 @@ __all__ = [
     "move_meeting",
     "new_meeting_key",
     "publish_paper",
+    "refuse_synced_meeting",
 ]

@@ -26,12 +26,14 @@ from bot.services.council_admin.common import (
     new_report,
 )
 from bot.services.council_admin.meetings import (
+    RIS_MEETING_FIELDS,
     UNCHANGED,
     KeepOr,
     _raise_sequence,
     changeable_meeting,
     clean_location,
     clean_meeting_name,
+    refuse_synced_meeting,
 )
 from bot.services.council_admin.papers import (
     MAX_PAPER_TYPE,
@@ -51,6 +53,8 @@ from storage.queries.council import paper_by_reference
 from storage.queries.notices import meetings_with_agenda
 
 MAX_NUMBER = 20  # AgendaItem.number
+# What the information system sets on a synced Vorlage (bot/services/oparl).
+RIS_PAPER_FIELDS = {"name", "paper_type", "date", "originator"}
 MAX_ITEM_NAME = 2000
 
 
@@ -66,10 +70,13 @@ async def edit_meeting(
     name: str | KeepOr = UNCHANGED,
     location: str | KeepOr | None = UNCHANGED,
     public: bool | KeepOr = UNCHANGED,
+    rsvp: bool | KeepOr = UNCHANGED,
     notifier: Notifier | None = None,
 ) -> AdminChange[Meeting]:
-    """Correct a meeting's title, place or public flag. A new place raises the SEQUENCE
-    (calendars update) and is announced as a move; a new title as a change."""
+    """Correct a meeting's title, place, public flag or attendance requests (rsvp). A new
+    place raises the SEQUENCE (calendars update) and is announced as a move; a new title as a
+    change. Of a meeting synced from the information system only the local fields (public,
+    rsvp) change here; its title and place are changed there."""
     actor = await admin_in(session, actor)
     meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
     changes: list[FieldChange] = []
@@ -79,6 +86,10 @@ async def edit_meeting(
         assign(meeting, "location", clean_location(location), changes)
     if public is not UNCHANGED:
         assign(meeting, "public", bool(public), changes)
+    if rsvp is not UNCHANGED:
+        assign(meeting, "rsvp", bool(rsvp), changes)
+    if RIS_MEETING_FIELDS.intersection(change.field for change in changes):
+        refuse_synced_meeting(meeting)
     if not changes:
         raise UserError("council_admin.edit_unchanged")
     _raise_sequence(meeting, changes)
@@ -154,6 +165,13 @@ async def edit_paper(
             edit.summary, limit=MAX_PROPOSAL, long_key="council_admin.summary_too_long"
         )
         assign(paper, "summary", summary, changes)
+    if paper.oparl_id is not None and RIS_PAPER_FIELDS.intersection(c.field for c in changes):
+        # Synced from the information system: changed there (proposal and summary stay local).
+        if paper.web:
+            raise UserError(
+                "council_admin.synced_paper_web", reference=paper.reference, web=paper.web
+            )
+        raise UserError("council_admin.synced_paper", reference=paper.reference)
     if not changes:
         raise UserError("council_admin.edit_unchanged")
     report = new_report()
@@ -219,7 +237,8 @@ def clean_item_name(name: str) -> str:
 
 
 async def _agenda_meeting(session: AsyncSession, meeting_id: int, now: datetime) -> Meeting:
-    await changeable_meeting(session, meeting_id=meeting_id, now=now)
+    # A synced meeting's agenda comes from the information system.
+    refuse_synced_meeting(await changeable_meeting(session, meeting_id=meeting_id, now=now))
     loaded = await meetings_with_agenda(session, meeting_ids={meeting_id})
     return loaded[meeting_id]
 

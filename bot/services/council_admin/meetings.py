@@ -119,6 +119,21 @@ async def changeable_meeting(session: AsyncSession, *, meeting_id: int, now: dat
     return meeting
 
 
+# What the council's information system sets on a synced meeting (bot/services/oparl): the
+# chat may not change it; kind, public flag and attendance requests (rsvp) stay local.
+RIS_MEETING_FIELDS = {"name", "start", "end", "location", "cancelled"}
+
+
+def refuse_synced_meeting(meeting: Meeting) -> None:
+    """A meeting synced from the information system is changed there, not in the chat: say
+    where (its page there, when known)."""
+    if meeting.oparl_id is None:
+        return
+    if meeting.web:
+        raise UserError("council_admin.synced_meeting_web", title=meeting.name, web=meeting.web)
+    raise UserError("council_admin.synced_meeting", title=meeting.name)
+
+
 def _raise_sequence(meeting: Meeting, changes: list[FieldChange]) -> None:
     # The importer's rule: a change of time, place or cancellation makes calendars update.
     if SEQUENCE_FIELDS.intersection(change.field for change in changes):
@@ -203,6 +218,7 @@ async def move_meeting(
     reason = clean_reason(reason)
     check_times(start, end, now=now)
     meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
+    refuse_synced_meeting(meeting)
     changes: list[FieldChange] = []
     assign(meeting, "start", start, changes)
     assign(meeting, "end", end, changes)
@@ -249,6 +265,7 @@ async def cancel_meeting(
     actor = await admin_in(session, actor)
     reason = clean_reason(reason)
     meeting = await changeable_meeting(session, meeting_id=meeting_id, now=now)
+    refuse_synced_meeting(meeting)
     changes: list[FieldChange] = []
     assign(meeting, "cancelled", True, changes)
     meeting.change_reason = reason

@@ -13,9 +13,11 @@ Kinds of notice (Delivery.kind) and who gets them:
 | paper_new | a proposal was published (buttons: it, its documents) | proposals |
 | paper_changed | its title, text or Beratungsfolge changed | proposals |
 | paper_file | a document was attached (buttons: it, the proposal) | proposals |
+| paper_decision | a followed committee decided on it (synced agenda item result) | proposals |
 | meeting_new | a meeting was created | dates and changes |
 | meeting_changed | moved (old and new time/place side by side), renamed, reinstated | dates … |
 | meeting_cancelled | cancelled | dates and changes |
+| meeting_file | a synced meeting's new document (Nachtrag) or its protocol | dates … |
 | agenda_changed | its agenda was published or changed (only what changed) | dates … |
 
 Meeting notices have a button to the meeting (`mtg:show:<id>`), paper notices to the proposal

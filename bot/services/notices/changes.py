@@ -27,7 +27,15 @@ from bot.services.outbox import Notice, enqueue_many
 from bot.views.attendance import asks_in_change_notice
 from storage.models import Meeting
 from storage.queries.council import PaperDetails, paper_details
-from storage.queries.notices import meetings_with_agenda, newest_file, non_public_uses
+from storage.queries.notices import (
+    file_by_id,
+    meetings_with_agenda,
+    newest_file,
+    non_public_uses,
+)
+
+# A meeting document's role that is a protocol (bot/services/oparl/mapping.py).
+PROTOCOLS = {"results_protocol", "verbatim_protocol"}
 
 
 class Renderer(Protocol):
@@ -119,6 +127,18 @@ async def _paper_topics(
                         partial(render.paper_file, paper, file),
                     )
                 )
+        decision = change.change("decision")
+        if decision is not None and isinstance(decision.new, str):
+            # A committee's decision on it (synced: the agenda item's result).
+            topics.append(
+                Topic(
+                    f"paper:{paper.id}:decision:{digest(decision.new)}",
+                    "paper_decision",
+                    Preference.PAPERS,
+                    public,
+                    partial(render.paper_decision, paper, decision.new),
+                )
+            )
         fields = [
             name
             for name in render.PAPER_FIELDS
@@ -177,6 +197,13 @@ async def _meeting_topics(
         return None if meeting is None or _over(meeting, now) else meeting
 
     topics: list[Topic] = []
+    for change in meetings.changed:
+        document = change.change("document")
+        if document is not None and isinstance(document.new, int):
+            meeting = loaded.get(change.id)
+            topic = await _document_topic(session, meeting, document.new, now, settings)
+            if topic is not None:
+                topics.append(topic)
     for ref in meetings.created:
         if (meeting := current(ref.id)) is not None and not meeting.cancelled:
             topics.append(
@@ -189,6 +216,8 @@ async def _meeting_topics(
                 )
             )
     for change in meetings.changed:
+        if "document" in change.fields:
+            continue  # above
         if (meeting := current(change.id)) is not None and not meeting.cancelled:
             topic = _meeting_change_topic(meeting, change, settings, revision)
             if topic is not None:
@@ -211,6 +240,26 @@ async def _meeting_topics(
             continue
         topics.append(_agenda_topic(meeting, agenda, settings, revision))
     return topics
+
+
+async def _document_topic(
+    session: AsyncSession, meeting: Meeting | None, file_id: int, now: datetime, settings: Settings
+) -> Topic | None:
+    """A meeting's new document (synced): a Nachtrag or Tischvorlage of an upcoming meeting,
+    or its protocol, which comes after the meeting."""
+    file = await file_by_id(session, file_id=file_id)
+    if meeting is None or file is None or meeting.cancelled:
+        return None
+    protocol = file.role in PROTOCOLS
+    if not protocol and _over(meeting, now):
+        return None
+    return Topic(
+        f"meeting:{meeting.id}:file:{file.id}",
+        "meeting_file",
+        Preference.MEETINGS,
+        meeting.public,
+        partial(render.meeting_file, meeting, file, protocol, tz=settings.tz),
+    )
 
 
 def _agenda_topic(

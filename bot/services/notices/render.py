@@ -107,6 +107,18 @@ def paper_file(paper: Paper, file: File, language: str, *, for_group: bool) -> R
     return text, _buttons(rows, for_group)
 
 
+def paper_decision(paper: Paper, decision: str, language: str, *, for_group: bool) -> Rendered:
+    """A committee decided on the Vorlage: "Committee: result" (synced from the RIS)."""
+    text = t(
+        language,
+        "notices.paper_decision",
+        reference=paper.reference,
+        name=short(paper.name),
+        decision=decision,
+    )
+    return text, _buttons([paper_button(paper, language)], for_group)
+
+
 # --- meetings -------------------------------------------------------------------------------
 
 
@@ -193,6 +205,21 @@ def meeting_changed(
     if "start" in fields and meeting.change_reason:  # the reason given for this move
         lines.append(t(language, "notices.reason_line", reason=meeting.change_reason))
     return "\n".join(lines), _buttons([[meeting_button(meeting, language, tz)]], for_group)
+
+
+def meeting_file(
+    meeting: Meeting, file: File, protocol: bool, language: str, tz: tzinfo, *, for_group: bool
+) -> Rendered:
+    """A meeting's new document: its protocol, or one added before it (Nachtrag)."""
+    text = t(
+        language,
+        "notices.meeting_protocol" if protocol else "notices.meeting_document",
+        title=short(meeting_heading(meeting, language)),
+        when=format_when(meeting.start, language, tz),
+        file=file.file_name,
+    )
+    rows = [[file_button(file, language)], [meeting_button(meeting, language, tz)]]
+    return text, _buttons(rows, for_group)
 
 
 def meeting_cancelled(meeting: Meeting, language: str, tz: tzinfo, *, for_group: bool) -> Rendered:

@@ -8,6 +8,8 @@ gives a correct result, because applying an unchanged object changes nothing.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,3 +82,23 @@ async def walk(
         links = data.get("links") if isinstance(data, dict) else None
         nxt = links.get("next") if isinstance(links, dict) else None
         next_url = nxt if isinstance(nxt, str) and nxt.strip() else None
+
+
+async def ahead(pages: AsyncIterator[list[JsonDict]]) -> AsyncIterator[list[JsonDict]]:
+    """The same pages, the next one downloading while the caller applies the current one (the
+    sync's writes wait for the database, its downloads for the server: they overlap)."""
+    upcoming: asyncio.Future[list[JsonDict]] = asyncio.ensure_future(anext(pages))
+    try:
+        while True:
+            try:
+                page = await upcoming
+            except StopAsyncIteration:
+                return
+            upcoming = asyncio.ensure_future(anext(pages))
+            yield page
+    finally:
+        # The caller stopped early (or failed): the page being fetched is not wanted.
+        upcoming.cancel()
+        # Its error, if any, is not the caller's: the caller has one of its own.
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
+            await upcoming

@@ -81,6 +81,15 @@ def agenda(items: Any, papers: dict[str, str]) -> tuple[list[AgendaItemIn], list
     return entries, ids
 
 
+def agenda_results(items: Any) -> list[str | None]:
+    """Each agenda entry's `result` (the decision taken), in the order of `agenda`."""
+    ordered = sorted(
+        (item for item in as_list(items) if isinstance(item, dict) and not item.get("deleted")),
+        key=_order,
+    )
+    return [text(item.get("result"), 2000) for item in ordered]
+
+
 def _order(item: JsonDict) -> int:
     order = item.get("order")
     return order if isinstance(order, int) else 0
@@ -99,3 +108,26 @@ def paper_files(item: JsonDict) -> list[JsonDict]:
     """mainFile first, then auxiliaryFile, each a File object with an id."""
     files = [*as_list(item.get("mainFile")), *as_list(item.get("auxiliaryFile"))]
     return [f for f in files if isinstance(f, dict) and reference(f) and not f.get("deleted")]
+
+
+# A meeting's own documents (OParl Meeting): the field and the role its file gets.
+MEETING_DOCUMENTS = (
+    ("invitation", "invitation"),
+    ("resultsProtocol", "results_protocol"),
+    ("verbatimProtocol", "verbatim_protocol"),
+    ("auxiliaryFile", "auxiliary"),
+)
+PROTOCOLS = {"results_protocol", "verbatim_protocol"}
+
+
+def meeting_files(item: JsonDict) -> list[tuple[str, JsonDict]]:
+    """(role, File object) of a meeting's invitation, protocols and auxiliary files."""
+    found: list[tuple[str, JsonDict]] = []
+    seen: set[str] = set()
+    for field, role in MEETING_DOCUMENTS:
+        for entry in as_list(item.get(field)):
+            ref = reference(entry)
+            if isinstance(entry, dict) and ref and not entry.get("deleted") and ref not in seen:
+                seen.add(ref)
+                found.append((role, entry))
+    return found

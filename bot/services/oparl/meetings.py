@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.services.importer.apply import Upsert
 from bot.services.importer.report import (
     MEETING,
+    PAPER,
     EntityChange,
+    EntityRef,
     FieldChange,
 )
 from bot.services.importer.schema import MeetingIn
@@ -18,16 +21,18 @@ from bot.services.oparl.values import as_list, flag, is_tombstone, reference, te
 from bot.services.organization_names import (
     organization_key,
 )
-from storage.models import MeetingKind, Organization
+from storage.models import File, Meeting, MeetingKind, Organization
 from storage.queries.council_keys import meetings_by_keys, papers_by_references
 from storage.queries.oparl import (
     consultation_papers,
+    files_of_meetings,
     follow_meeting_day,
     link_consultations,
     meeting_keys_by_oparl_ids,
     meeting_keys_with_prefixes,
     unsynced_meetings_at,
 )
+from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
 
@@ -65,32 +70,44 @@ class MeetingSteps(SyncState):
         )
         upsert = self._upsert()
         upsert.meetings = await meetings_by_keys(self.session, keys=keys)
-        upsert.papers = await papers_by_references(
-            self.session, references={ref for _, ref in consultations.values()}
-        )
-        papers = {oparl_id: ref for oparl_id, (_, ref) in consultations.items()}
+        papers = {oparl_id: ref for oparl_id, (_, ref, _) in consultations.items()}
+        paper_ids = {ref: paper_id for _, ref, paper_id in consultations.values()}
+        pending: list[MeetingIn] = []
         changed_before = len(self.report.meetings.changed)
         agenda_ids: dict[str, list[str | None]] = {}
+        bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
+        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]] = []
         for (item, _, org, start), key in zip(live, keys, strict=True):
             existing = upsert.meetings.get(key)
             entries, agenda_ids[key] = mapping.agenda(item.get("agendaItem"), papers)
             name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
-            upsert.upsert_meeting(
-                MeetingIn.model_construct(
-                    key=key,
-                    organization=org.key,
-                    kind=existing.kind.value if existing else MeetingKind.SESSION.value,
-                    name=name,
-                    start=start,
-                    end=when(item.get("end"), self.tz),
-                    location=mapping.location(item.get("location")),
-                    public=existing.public if existing else True,
-                    cancelled=flag(item.get("cancelled"), False),
-                    rsvp=existing.rsvp if existing else False,
-                    agenda=entries,
-                )
+            meeting_in = MeetingIn.model_construct(
+                key=key,
+                organization=org.key,
+                kind=existing.kind.value if existing else MeetingKind.SESSION.value,
+                name=name,
+                start=start,
+                end=when(item.get("end"), self.tz),
+                location=mapping.location(item.get("location")),
+                public=existing.public if existing else True,
+                cancelled=flag(item.get("cancelled"), False),
+                rsvp=existing.rsvp if existing else False,
+                agenda=entries,
             )
             self._quiet("meeting", key, [org])
+            if existing is None and bulk:
+                fresh.append((item, meeting_in, agenda_ids.pop(key)))
+                continue
+            pending.append(meeting_in)
+        # Only the meetings that are there already need their Vorlagen as objects.
+        upsert.papers = await papers_by_references(
+            self.session, references={e.paper for m in pending for e in m.agenda if e.paper}
+        )
+        for meeting_in in pending:
+            upsert.upsert_meeting(meeting_in)
+        inserted = await self._insert_meetings(upsert, fresh, paper_ids)
+        live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
+        keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
         for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
@@ -104,13 +121,10 @@ class MeetingSteps(SyncState):
             meeting = upsert.meetings[key]
             if key not in new_meetings:
                 set_oparl_ids(meeting.agenda_items, agenda_ids[key])
-            for entry in as_list(item.get("agendaItem")):
-                if not isinstance(entry, dict):
-                    continue
-                found = consultations.get(reference(entry.get("consultation")) or "")
-                if found:
-                    local = meeting.start.astimezone(self.tz).date()
-                    links.append((found[0], meeting.id, local))
+            self._results(meeting, mapping.agenda_results(item.get("agendaItem")))
+            links += self._links(item, consultations, meeting.id, meeting.start)
+        for item, meeting_id, start in inserted.values():
+            links += self._links(item, consultations, meeting_id, start)
         await self.session.flush()
         await link_consultations(self.session, links=links)
         for change in self.report.meetings.changed[changed_before:]:
@@ -118,7 +132,152 @@ class MeetingSteps(SyncState):
                 moved = upsert.meetings[change.key].start.astimezone(self.tz).date()
                 await follow_meeting_day(self.session, meeting_id=change.id, day=moved)
         await self.session.flush()
+        await self._documents(
+            [(upsert.meetings[key], row[0]) for row, key in zip(live, keys, strict=True)]
+        )
         await self._cancel_deleted(page, known)
+
+    def _links(
+        self,
+        item: JsonDict,
+        consultations: dict[str, tuple[int, str, int]],
+        meeting_id: int,
+        start: datetime,
+    ) -> list[tuple[int, int, object]]:
+        """(consultation id, meeting id, day) of the consultations the meeting's agenda names."""
+        local = start.astimezone(self.tz).date()
+        return [
+            (found[0], meeting_id, local)
+            for entry in as_list(item.get("agendaItem"))
+            if isinstance(entry, dict)
+            and (found := consultations.get(reference(entry.get("consultation")) or ""))
+        ]
+
+    async def _insert_meetings(
+        self,
+        upsert: Upsert,
+        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]],
+        paper_ids: dict[str, int],
+    ) -> dict[str, tuple[JsonDict, int, datetime]]:
+        """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
+        their agenda items; reported as created, as the upsert would. By key: (item, id, start).
+        """
+        if not fresh:
+            return {}
+        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
+        meetings: list[dict[str, Any]] = []
+        items: list[dict[str, Any]] = []
+        files: list[dict[str, Any]] = []
+        for (item, meeting, item_ids), meeting_id in zip(fresh, ids, strict=True):
+            files += [
+                {"paper_id": None, "meeting_id": meeting_id, "role": role, **self._file_values(f)}
+                for role, f in mapping.meeting_files(item)
+            ]
+            meetings.append(
+                {
+                    "id": meeting_id,
+                    "key": meeting.key,
+                    "organization_id": upsert.organizations[meeting.organization].id,
+                    "kind": MeetingKind(meeting.kind),
+                    "name": meeting.name,
+                    "start": meeting.start,
+                    "end": meeting.end,
+                    "location": meeting.location,
+                    "public": meeting.is_public,
+                    "cancelled": meeting.cancelled,
+                    "rsvp": meeting.rsvp,
+                    "sequence": 0,
+                    "change_reason": None,
+                    "oparl_id": reference(item),
+                    "web": text(item.get("web"), 1000),
+                }
+            )
+            results = mapping.agenda_results(item.get("agendaItem"))
+            for position, (entry, oparl_id, result) in enumerate(
+                zip(meeting.agenda, item_ids, results, strict=True)
+            ):
+                items.append(
+                    {
+                        "meeting_id": meeting_id,
+                        "position": position,
+                        "number": entry.number,
+                        "name": entry.name,
+                        "public": entry.public,
+                        "paper_id": paper_ids[entry.paper] if entry.paper else None,
+                        "result": result,
+                        "oparl_id": oparl_id,
+                    }
+                )
+        await insert_rows(self.session, table="meetings", rows=meetings)
+        await insert_rows(self.session, table="agenda_items", rows=items)
+        await insert_rows(self.session, table="files", rows=files)
+        self.report.meetings.created += [
+            EntityRef(MEETING, meeting_id, meeting.key, meeting.name)
+            for (_, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+        ]
+        return {
+            meeting.key: (item, meeting_id, meeting.start)
+            for (item, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+        }
+
+    def _results(self, meeting: Meeting, results: list[str | None]) -> None:
+        """The decisions taken on the agenda items; one on a Vorlage is news for it."""
+        for item, result in zip(meeting.agenda_items, results, strict=False):
+            if item.result == result:
+                continue
+            old, item.result = item.result, result
+            if result is None or item.paper is None:
+                continue
+            paper = item.paper
+            self.report.papers.changed.append(
+                EntityChange(
+                    PAPER,
+                    paper.id,
+                    paper.reference,
+                    paper.name,
+                    (FieldChange("decision", old, f"{meeting.organization.name}: {result}"),),
+                )
+            )
+
+    async def _documents(self, meetings: list[tuple[Meeting, JsonDict]]) -> None:
+        """A meeting's own documents by reference, like a Vorlage's. A new one of an upcoming
+        meeting (Nachtrag, Tischvorlage) or a protocol is a change the members hear of."""
+        existing = await files_of_meetings(
+            self.session, meeting_ids=[meeting.id for meeting, _ in meetings]
+        )
+        added: list[tuple[Meeting, File]] = []
+        for meeting, item in meetings:
+            have = existing.get(meeting.id, {})
+            for role, entry in mapping.meeting_files(item):
+                values = self._file_values(entry)
+                row = have.pop(values["oparl_id"], None)
+                if row is None:
+                    row = File(paper_id=None, meeting_id=meeting.id, role=role, **values)
+                    self.session.add(row)
+                    added.append((meeting, row))
+                elif (row.file_name, row.access_url, row.role) != (
+                    values["file_name"],
+                    values["access_url"],
+                    role,
+                ):
+                    row.file_name, row.access_url, row.role = (
+                        values["file_name"],
+                        values["access_url"],
+                        role,
+                    )
+            for row in have.values():
+                await self.session.delete(row)
+        await self.session.flush()
+        for meeting, row in added:
+            self.report.meetings.changed.append(
+                EntityChange(
+                    MEETING,
+                    meeting.id,
+                    meeting.key,
+                    meeting.name,
+                    (FieldChange("document", None, row.id),),
+                )
+            )
 
     def _base_key(self, org: Organization, start: datetime) -> str:
         return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.services.importer.apply import Upsert
+from bot.services.importer.report import PAPER, EntityRef
 from bot.services.importer.schema import ConsultationIn, PaperIn
 from bot.services.oparl import mapping
 from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
@@ -16,9 +18,9 @@ from storage.queries.oparl import (
     delete_papers_by_oparl_ids,
     files_of_papers,
     meeting_keys_by_oparl_ids,
-    paper_owners,
-    paper_references_by_oparl_ids,
+    paper_identities,
 )
+from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
 
@@ -30,7 +32,14 @@ class PaperSteps(SyncState):
             self.deleted.append(f"paper {paper_reference}")  # disappears without a notice
         live = [item for item in page if not is_tombstone(item) and reference(item)]
         ids = [reference(item) or "" for item in live]
-        known = await paper_references_by_oparl_ids(self.session, oparl_ids=ids)
+        given = {
+            oparl_id: self._given_reference(item, oparl_id)
+            for item, oparl_id in zip(live, ids, strict=True)
+        }
+        found = await paper_identities(self.session, oparl_ids=ids, references=given.values())
+        wanted = set(ids)
+        known = {oparl_id: ref for oparl_id, ref in found if oparl_id in wanted}
+        owners = {ref: oparl_id for oparl_id, ref in found}
         meeting_refs = {
             ref
             for item in live
@@ -43,17 +52,20 @@ class PaperSteps(SyncState):
             consultations, consultation_ids, organizations = self._consultations(item, meetings)
             if oparl_id not in known and not self._followed_of(organizations):
                 continue  # no step in a followed organization
-            fallback = "OParl-" + oparl_id.rstrip("/").rsplit("/")[-1]
-            paper_reference = known.get(oparl_id) or text(item.get("reference"), 50) or fallback
-            chosen.append((item, paper_reference[:50], consultations, consultation_ids))
+            paper_reference = known.get(oparl_id) or given[oparl_id]
+            chosen.append((item, paper_reference, consultations, consultation_ids))
             self._quiet("paper", paper_reference, self._followed_of(organizations))
-        owners = await paper_owners(self.session, references=[c[1] for c in chosen])
         upsert = self._upsert()
-        upsert.papers = await papers_by_references(self.session, references=owners.keys())
+        upsert.papers = await papers_by_references(
+            self.session, references={c[1] for c in chosen if c[1] in owners}
+        )
         upsert.meetings = await meetings_by_keys(
             self.session, keys={c.meeting for row in chosen for c in row[2] if c.meeting}
         )
         applied: list[tuple[JsonDict, str, list[ConsultationIn], list[str | None]]] = []
+        fresh: list[tuple[JsonDict, PaperIn, list[str | None]]] = []
+        references = [row[1] for row in chosen]
+        bulk = len(set(references)) == len(references)  # else row by row, as an import does
         for item, paper_reference, consultations, consultation_ids in chosen:
             oparl_id = reference(item) or ""
             owner = owners.get(paper_reference, oparl_id)
@@ -72,18 +84,20 @@ class PaperSteps(SyncState):
                 ),
                 existing.originator.key if existing and existing.originator else None,
             )
-            upsert.upsert_paper(
-                PaperIn.model_construct(
-                    reference=paper_reference,
-                    name=text(item.get("name")) or paper_reference,
-                    paper_type=text(item.get("paperType"), 100) or "Vorlage",
-                    date=day(item.get("date")),
-                    originator=originator,
-                    proposal=existing.proposal if existing else None,
-                    summary=existing.summary if existing else None,
-                    consultations=consultations,
-                )
+            paper_in = PaperIn.model_construct(
+                reference=paper_reference,
+                name=text(item.get("name")) or paper_reference,
+                paper_type=text(item.get("paperType"), 100) or "Vorlage",
+                date=day(item.get("date")),
+                originator=originator,
+                proposal=existing.proposal if existing else None,
+                summary=existing.summary if existing else None,
+                consultations=consultations,
             )
+            if existing is None and bulk:
+                fresh.append((item, paper_in, consultation_ids))
+                continue
+            upsert.upsert_paper(paper_in)
             applied.append((item, paper_reference, consultations, consultation_ids))
         for item, paper_reference, _, _ in applied:
             # Set before the flush, so a new row is written once, with them.
@@ -108,6 +122,72 @@ class PaperSteps(SyncState):
             set_oparl_ids(upsert.papers[paper_reference].consultations, consultation_ids)
         await self.session.flush()
         await self._files([(upsert.papers[r], item) for item, r, _, _ in applied])
+        await self._insert_papers(upsert, fresh)
+
+    async def _insert_papers(
+        self, upsert: Upsert, fresh: list[tuple[JsonDict, PaperIn, list[str | None]]]
+    ) -> None:
+        """New Vorlagen in bulk: ids reserved, one INSERT each for the page's papers, their
+        Beratungsfolge and their documents; reported as created, as the upsert would."""
+        if not fresh:
+            return
+        ids = await reserve_ids(self.session, table="papers", count=len(fresh))
+        papers: list[dict[str, Any]] = []
+        consultations: list[dict[str, Any]] = []
+        files: list[dict[str, Any]] = []
+        for (item, paper, consultation_ids), paper_id in zip(fresh, ids, strict=True):
+            originator = upsert.organizations[paper.originator] if paper.originator else None
+            papers.append(
+                {
+                    "id": paper_id,
+                    "reference": paper.reference,
+                    "name": paper.name,
+                    "paper_type": paper.paper_type,
+                    "date": paper.date,
+                    "originator_id": originator.id if originator else None,
+                    "proposal": None,
+                    "summary": None,
+                    "agenda_item": None,
+                    "history": None,
+                    "attachments": None,
+                    "oparl_id": reference(item),
+                    "web": text(item.get("web"), 1000),
+                }
+            )
+            for position, (entry, oparl_id) in enumerate(
+                zip(paper.consultations, consultation_ids, strict=True)
+            ):
+                info = upsert.consultation_info(entry)
+                consultations.append(
+                    {
+                        "paper_id": paper_id,
+                        "position": position,
+                        "organization_id": upsert.organizations[info.organization].id,
+                        "meeting_id": upsert.meetings[info.meeting].id if info.meeting else None,
+                        "date": info.date,
+                        "public": info.public,
+                        "role": info.role,
+                        "authoritative": info.authoritative,
+                        "oparl_id": oparl_id,
+                    }
+                )
+            files += [
+                {"paper_id": paper_id, **self._file_values(entry)}
+                for entry in mapping.paper_files(item)
+            ]
+        await insert_rows(self.session, table="papers", rows=papers)
+        await insert_rows(self.session, table="consultations", rows=consultations)
+        await insert_rows(self.session, table="files", rows=files)
+        self.report.papers.created += [
+            EntityRef(PAPER, paper_id, paper.reference, paper.name)
+            for (_, paper, _), paper_id in zip(fresh, ids, strict=True)
+        ]
+
+    @staticmethod
+    def _given_reference(item: JsonDict, oparl_id: str) -> str:
+        """The reference a paper gets when it is new: its own, else one from its OParl id."""
+        fallback = "OParl-" + oparl_id.rstrip("/").rsplit("/")[-1]
+        return (text(item.get("reference"), 50) or fallback)[:50]
 
     def _consultations(
         self, item: JsonDict, meetings: dict[str, tuple[str, datetime, bool]]

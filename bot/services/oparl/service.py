@@ -22,7 +22,7 @@ from bot.metrics import sync_run
 from bot.services.importer import ImportReport, Notifier
 from bot.services.oparl.apply import SyncApply
 from bot.services.oparl.client import OParlClient, ServerDown
-from bot.services.oparl.lists import ListProgress, walk
+from bot.services.oparl.lists import ListProgress, ahead, walk
 from bot.services.oparl.values import reference, text
 from storage.models import AuditEntry, OParlSource
 from storage.queries.oparl import source_by_url, try_sync_lock
@@ -190,7 +190,7 @@ async def _sync(
                 if target is None:
                     return
                 counter = result.lists.setdefault(name, ListProgress())
-                async for page in walk(client, target, since=since_, progress=counter):
+                async for page in ahead(walk(client, target, since=since_, progress=counter)):
                     await step(page)
                     if progress is not None:
                         progress(name, counter)

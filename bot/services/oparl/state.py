@@ -14,6 +14,7 @@ from bot.services.importer.report import (
     EntityRef,
     ImportReport,
 )
+from bot.services.oparl.values import reference, text
 from storage.models import Organization
 from storage.queries.oparl import (
     all_organizations,
@@ -51,6 +52,23 @@ class SyncState:
         for target, kind, row, key, name in upsert.created:
             target.append(EntityRef(kind, row.id, key, name))
         upsert.created.clear()
+
+    def _file_values(self, entry: JsonDict) -> dict[str, Any]:
+        """A new synced document's row: a reference, fetched when a member taps it."""
+        size = entry.get("size")
+        return {
+            "file_name": text(entry.get("fileName"), 255)
+            or text(entry.get("name"), 255)
+            or "Anlage.pdf",
+            "mime_type": text(entry.get("mimeType"), 100) or "application/pdf",
+            "size": size if isinstance(size, int) else 0,
+            "sha256": "",
+            "content": None,
+            "created_at": self.now,
+            "oparl_id": reference(entry) or "",
+            "access_url": text(entry.get("accessUrl"), 1000)
+            or text(entry.get("downloadUrl"), 1000),
+        }
 
     def _followed_of(self, refs: list[str]) -> list[Organization]:
         return [self.by_oparl[ref] for ref in refs if ref in self.followed and ref in self.by_oparl]
