@@ -1,46 +1,33 @@
 """`gremienbot demo --oparl`: the demo with a synced body from a local OParl server.
 
-The local OParl 1.1 server is the test server of this repository (tests/oparl), so this works
-from a clone (as `make demo` runs it), not from an installed wheel. It serves the sample body
-(the Sozialausschuss and Kreistag sessions of the sample data, which the first sync adopts);
-after that first, silent sync a new Vorlage appears on the server, and the running bot's interval
-sync brings it to the members within a few seconds.
+The local OParl 1.1 server (bot/localoparl, also used by the tests and the benchmark) serves
+the sample body (the Sozialausschuss and Kreistag sessions of the sample data, which the first
+sync adopts); after that first, silent sync a new Vorlage appears on the server, and the running
+bot's interval sync brings it to the members within a few seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.localoparl.server import LocalOParl
 from bot.services.oparl import sync_oparl
 from storage.engine import create_engine, create_session_factory
 
-ROOT = Path(__file__).resolve().parents[1]
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_INTERVAL = 5  # seconds between syncs in the demo
-
-
-def _test_server() -> Any:
-    if not (ROOT / "tests" / "oparl" / "server.py").exists():
-        raise SystemExit("gremienbot demo --oparl needs a clone of the repository (tests/oparl).")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("tests.oparl.server")
 
 
 @contextlib.asynccontextmanager
 async def synced_body(database_url: str) -> AsyncIterator[dict[str, Any]]:
     """Serve the sample body, run the first (silent) sync, then publish a new Vorlage; yields
     the settings that make the bot follow the server."""
-    server_module = _test_server()
-    async with server_module.LocalOParl() as oparl:
+    async with LocalOParl() as oparl:
         store = oparl.store
         store.clock = datetime.now(UTC)
         store.add_body("Landkreis Konstanz")

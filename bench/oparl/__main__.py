@@ -1,7 +1,7 @@
 """Benchmark of the OParl sync: `.venv/bin/python -m bench.oparl [--database-url URL]`.
 
 A body of 10,000 papers, 2,000 meetings and 20,000 agenda items on the local OParl server
-(tests/oparl, in a process of its own, so the figures are the sync's):
+(bot/localoparl, in a process of its own, so the figures are the sync's):
 
 1. Baseline: only downloading the same list pages with the same HTTP client (OParlClient, list
    walking included), in the same run.

@@ -8,7 +8,7 @@ import socket
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.oparl.store import JsonDict, OParlStore
+from bot.localoparl.store import JsonDict, OParlStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -77,8 +77,8 @@ def serve(sock: socket.socket, sizes: dict[str, int], page_size: int, clock: dat
     """Run the server with the benchmark's body (in a process of its own)."""
     import uvicorn
 
-    from tests.oparl.server import OParlApp
-    from tests.oparl.store import OParlStore
+    from bot.localoparl.server import OParlApp
+    from bot.localoparl.store import OParlStore
 
     port = sock.getsockname()[1]
     store = OParlStore(base=f"http://127.0.0.1:{port}/oparl/v1", page_size=page_size, clock=clock)

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.localapi import LocalBotApi
+from bot.localoparl.sample import BERLIN
+from bot.localoparl.server import LocalOParl
 from storage.models import OParlSource
 from tests.e2e.conftest import StartBot
-from tests.oparl.sample import BERLIN
-from tests.oparl.server import LocalOParl
 from tests.services.delivery.support import received, wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("imported")

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.oparl.sample import build
-from tests.oparl.server import LocalOParl
+from bot.localoparl.sample import build
+from bot.localoparl.server import LocalOParl
 
 
 @pytest.fixture

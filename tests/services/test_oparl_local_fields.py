@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.cli import main
 from bot.errors import UserError
+from bot.localoparl.sample import build
+from bot.localoparl.server import LocalOParl
 from bot.services.council_admin import cancel_meeting, move_meeting
 from bot.services.council_admin.edits import (
     PaperEdit,
@@ -25,8 +27,6 @@ from bot.services.council_admin.edits import (
 )
 from storage.models import Meeting, Paper
 from tests.notice_samples import BERLIN, NOW, prepare
-from tests.oparl.sample import build
-from tests.oparl.server import LocalOParl
 from tests.services.test_oparl_sync import sync
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.localoparl.sample import build
+from bot.localoparl.server import LocalOParl
 from bot.services.oparl.files import document_for_member
 from storage.models import File, Meeting
 from storage.queries.council import meeting_by_id
 from tests.notice_samples import ANNA, NOW, by_chat, deliveries, prepare
-from tests.oparl.sample import build
-from tests.oparl.server import LocalOParl
 from tests.services.test_oparl_sync import sync
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.localoparl.sample import BERLIN, build
+from bot.localoparl.server import LocalOParl
 from bot.services.notices import change_notifier
 from bot.services.oparl import OParlClient, ServerDown, SyncConfigError, SyncResult, sync_oparl
 from storage.models import Delivery, File, Meeting, OParlSource, Organization, Paper
 from tests.notice_samples import ANNA, NOW, by_chat, deliveries, prepare
-from tests.oparl.sample import BERLIN, build
-from tests.oparl.server import LocalOParl
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.oparl.store import JsonDict, OParlStore
+from bot.localoparl.store import JsonDict, OParlStore
 
 LOCAL = ZoneInfo("Europe/Berlin")
 HANG_SECONDS = 3600.0

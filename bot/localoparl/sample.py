@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.oparl.store import OParlStore
+from bot.localoparl.store import OParlStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
