@@ -13,5 +13,5 @@ async def feed_versions(session: AsyncSession, *, scopes: list[str]) -> tuple[in
     rows = await session.execute(
         select(FeedVersion.scope, FeedVersion.version).where(FeedVersion.scope.in_(scopes))
     )
-    found = dict(rows.tuples().all())
+    found: dict[str, int] = {scope: version for scope, version in rows}
     return tuple(found.get(scope, 0) for scope in scopes)

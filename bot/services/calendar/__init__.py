@@ -1,9 +1,8 @@
 """Calendar feeds (DESIGN section 7): public and personal iCalendar feeds, feed secrets, and
 the single-event .ics file. Telegram-free; `bot/feeds.py` serves them over HTTP."""
 
-from bot.services.calendar.cache import FeedCache, Validators
+from bot.services.calendar.cache import Feed, FeedCache, Validators
 from bot.services.calendar.feeds import (
-    Feed,
     cached_validators,
     committee_feed,
     meeting_ics,

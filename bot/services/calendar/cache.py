@@ -16,13 +16,19 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.services.calendar.feeds import Feed
 
 MAX_VALIDATORS = 200_000  # a few hundred bytes each: every member of a large deployment
 MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A rendered feed and its HTTP validators (what is cached)."""
+
+    body: bytes
+    etag: str  # strong validator: the quoted SHA-256 of the body
+    last_modified: datetime | None  # newest change of anything shown; None when empty
+    personal: bool
 
 
 @dataclass(frozen=True)

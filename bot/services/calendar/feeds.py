@@ -10,14 +10,13 @@ import asyncio
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import person_language
-from bot.services.calendar.cache import FeedCache, Validators, version_of
+from bot.services.calendar.cache import Feed, FeedCache, Validators, version_of
 from bot.services.calendar.render import (
     RenderOptions,
     event_stamp,
@@ -35,14 +34,6 @@ from storage.queries.feed_versions import feed_versions
 
 # Longer than any secret we issue; anything longer is not looked up at all.
 MAX_SECRET_LENGTH = 128
-
-
-@dataclass(frozen=True)
-class Feed:
-    body: bytes
-    etag: str  # strong validator: the quoted SHA-256 of the body
-    last_modified: datetime | None  # newest change of anything shown; None when empty
-    personal: bool
 
 
 def _feed(
