@@ -22,4 +22,4 @@ lint: $(STAMP)
 
 # Four workers on two cores: most of an end-to-end test's time is waiting for the bot's answer.
 test: lint
-	$(VENV)/bin/pytest -n 4
+	$(VENV)/bin/pytest -n 4 --dist worksteal
