@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.config import Settings
 from bot.localapi import LocalBotApi, RateLimits
@@ -42,6 +42,7 @@ from storage.engine import create_engine, create_session_factory
 from storage.models import (
     Delivery,
     DeliveryStatus,
+    JobPeriod,
     Meeting,
     MeetingKind,
     Organization,
@@ -245,6 +246,10 @@ async def test_two_instances_share_one_bot(
             )
             session.add(meeting)
         early = [api.user(FIRST_ID + n, f"Mitglied {n:03d}") for n in range(3)]
+        # Each instance's own reminder job may already have claimed this minute's period (it
+        # first runs a second after the start): free it, so the two runs below compete for it.
+        async with sessions.begin() as session:
+            await session.execute(delete(JobPeriod).where(JobPeriod.job == "reminders"))
         jobs = []
         for box in (first, second):
             queue = box.bot.application.job_queue
