@@ -29,10 +29,10 @@ from bot.services.council_admin.meetings import (
     RIS_MEETING_FIELDS,
     UNCHANGED,
     KeepOr,
-    _raise_sequence,
     changeable_meeting,
     clean_location,
     clean_meeting_name,
+    finish_meeting_change,
     refuse_synced_meeting,
 )
 from bot.services.council_admin.papers import (
@@ -45,7 +45,7 @@ from bot.services.council_admin.papers import (
 from bot.services.importer import EntityChange, FieldChange, Notifier
 from bot.services.importer.agenda import sync_agenda
 from bot.services.importer.diff import assign, assign_organization
-from bot.services.importer.report import MEETING, PAPER, AgendaChange
+from bot.services.importer.report import PAPER, AgendaChange
 from bot.services.importer.schema import AgendaItemIn
 from bot.services.members import admin_in
 from storage.models import AgendaItem, Meeting, Paper, Person
@@ -92,19 +92,13 @@ async def edit_meeting(
         refuse_synced_meeting(meeting)
     if not changes:
         raise UserError("council_admin.edit_unchanged")
-    _raise_sequence(meeting, changes)
-    report = new_report()
-    report.meetings.changed.append(
-        EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
-    )
-    return await finish(
+    return await finish_meeting_change(
         session,
-        report,
         meeting,
+        changes,
         actor=actor,
         action="edit_meeting",
-        subject=meeting.name,
-        data={"meeting_id": meeting.id, "key": meeting.key, "changes": audit_changes(changes)},
+        data={"changes": audit_changes(changes)},
         now=now,
         notifier=notifier,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -140,6 +140,37 @@ def _raise_sequence(meeting: Meeting, changes: list[FieldChange]) -> None:
         meeting.sequence += 1
 
 
+async def finish_meeting_change(
+    session: AsyncSession,
+    meeting: Meeting,
+    changes: list[FieldChange],
+    *,
+    actor: Person | None,
+    action: str,
+    data: dict[str, Any],
+    now: datetime,
+    notifier: Notifier | None,
+    cancelled: bool = False,
+) -> AdminChange[Meeting]:
+    """The end of every change to one meeting (edit, move, cancellation): its SEQUENCE, the
+    change report, the audit entry and the notices."""
+    _raise_sequence(meeting, changes)
+    report = new_report()
+    entries = report.meetings.cancelled if cancelled else report.meetings.changed
+    entries.append(EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes)))
+    return await finish(
+        session,
+        report,
+        meeting,
+        actor=actor,
+        action=action,
+        subject=meeting.name,
+        data={"meeting_id": meeting.id, "key": meeting.key, **data},
+        now=now,
+        notifier=notifier,
+    )
+
+
 async def create_meeting(
     session: AsyncSession,
     *,
@@ -227,24 +258,13 @@ async def move_meeting(
     if not changes:
         raise UserError("council_admin.move_unchanged")
     meeting.change_reason = reason
-    _raise_sequence(meeting, changes)
-    report = new_report()
-    report.meetings.changed.append(
-        EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
-    )
-    return await finish(
+    return await finish_meeting_change(
         session,
-        report,
         meeting,
+        changes,
         actor=actor,
         action="move_meeting",
-        subject=meeting.name,
-        data={
-            "meeting_id": meeting.id,
-            "key": meeting.key,
-            "changes": audit_changes(changes),
-            "reason": reason,
-        },
+        data={"changes": audit_changes(changes), "reason": reason},
         now=now,
         notifier=notifier,
     )
@@ -269,24 +289,14 @@ async def cancel_meeting(
     changes: list[FieldChange] = []
     assign(meeting, "cancelled", True, changes)
     meeting.change_reason = reason
-    _raise_sequence(meeting, changes)
-    report = new_report()
-    report.meetings.cancelled.append(
-        EntityChange(MEETING, meeting.id, meeting.key, meeting.name, tuple(changes))
-    )
-    return await finish(
+    return await finish_meeting_change(
         session,
-        report,
         meeting,
+        changes,
         actor=actor,
         action="cancel_meeting",
-        subject=meeting.name,
-        data={
-            "meeting_id": meeting.id,
-            "key": meeting.key,
-            "start": meeting.start.isoformat(),
-            "reason": reason,
-        },
+        data={"start": meeting.start.isoformat(), "reason": reason},
         now=now,
         notifier=notifier,
+        cancelled=True,
     )
