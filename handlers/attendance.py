@@ -29,7 +29,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    filters,
 )
 
 from bot import dialogues
@@ -267,7 +266,7 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue; its state is the chat's stored dialogue (bot/dialogues). Typed text is the
     deputy's name only while this question is the chat's current dialogue."""
-    text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    text_input = dialogues.TYPED_TEXT
     dialogue = dialogues.dialogue(
         DIALOGUE,
         memory,

@@ -201,7 +201,7 @@ async def abort(update: Update, context: Context, caller: Caller) -> int:
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue; its state is the chat's stored dialogue (bot/dialogues). Typed answers
     reach it only while it is the chat's current dialogue."""
-    text_input = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    text_input = dialogues.TYPED_TEXT
     dialogue = dialogues.dialogue(
         DIALOGUE,
         memory,

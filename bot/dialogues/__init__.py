@@ -15,10 +15,12 @@
 
 from bot.dialogues.conversation import (
     END,
+    TYPED_TEXT,
     DialogueHandler,
     abort,
     abort_row,
     begin,
+    button,
     dialogue,
     draft,
     finish,
@@ -38,6 +40,7 @@ from bot.dialogues.processor import ChatOrderedProcessor, SavingRateLimiter
 
 __all__ = [
     "END",
+    "TYPED_TEXT",
     "ChatOrderedProcessor",
     "DialogueHandler",
     "DialogueMemory",
@@ -46,6 +49,7 @@ __all__ = [
     "abort",
     "abort_row",
     "begin",
+    "button",
     "decode_draft",
     "dialogue",
     "draft",

@@ -21,6 +21,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     ConversationHandler,
+    filters,
 )
 from telegram.warnings import PTBUserWarning
 
@@ -30,6 +31,8 @@ from bot.runtime import get_runtime
 from bot.ui import Button, answer_query, reply
 
 Context = ContextTypes.DEFAULT_TYPE
+# What a dialogue's text steps take: typed text (no command) in the private chat.
+TYPED_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 END = ConversationHandler.END
 D = TypeVar("D")
 _REPLACED = object()  # check result: an old button of a dialogue replaced by a newer one
@@ -162,6 +165,11 @@ def dialogue(
         fallbacks=list(fallbacks),
         allow_reentry=True,
     )
+
+
+def button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
+    """A dialogue step (or entry) taken by a button press whose data matches `pattern`."""
+    return CallbackQueryHandler(callback, pattern=pattern)
 
 
 def _key(context: Context) -> Key:

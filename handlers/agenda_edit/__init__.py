@@ -24,7 +24,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    filters,
 )
 
 from bot import dialogues as dialogue
@@ -36,42 +35,37 @@ from handlers.agenda_edit.common import NAME, Step
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
-    return CallbackQueryHandler(callback, pattern=pattern)
-
-
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
-    private = filters.ChatType.PRIVATE
-    text_input = filters.TEXT & ~filters.COMMAND & private
+    text_input = dialogue.TYPED_TEXT
     buttons_only: MessageHandler[Context, Any] = MessageHandler(text_input, dialogue.use_buttons)
 
     conversation = dialogue.dialogue(
         NAME,
         memory,
         entry_points=[
-            _button(steps.begin_add, r"^agde:add:\d+$"),
-            _button(steps.begin_edit, r"^agde:item:\d+$"),
+            dialogue.button(steps.begin_add, r"^agde:add:\d+$"),
+            dialogue.button(steps.begin_edit, r"^agde:item:\d+$"),
         ],
         states={
             Step.NUMBER: [
                 MessageHandler(text_input, steps.got_number),
-                _button(steps.took_number, r"^agde:num:"),
+                dialogue.button(steps.took_number, r"^agde:num:"),
             ],
             Step.TITLE: [MessageHandler(text_input, steps.got_title)],
-            Step.PUBLIC: [_button(steps.got_public, r"^agde:public:"), buttons_only],
+            Step.PUBLIC: [dialogue.button(steps.got_public, r"^agde:public:"), buttons_only],
             Step.PAPER: [
                 MessageHandler(text_input, steps.got_paper),
-                _button(steps.no_paper, r"^agde:paper:none$"),
+                dialogue.button(steps.no_paper, r"^agde:paper:none$"),
             ],
             Step.MENU: [
-                _button(steps.got_field, r"^agde:field:"),
-                _button(steps.confirmed, r"^agde:ok$"),
+                dialogue.button(steps.got_field, r"^agde:field:"),
+                dialogue.button(steps.confirmed, r"^agde:ok$"),
                 buttons_only,
             ],
         },
         fallbacks=[
             CommandHandler("abbrechen", steps.abort),
-            _button(steps.abort, r"^agde:abort$"),
+            dialogue.button(steps.abort, r"^agde:abort$"),
         ],
     )
     return [

@@ -38,15 +38,11 @@ from handlers.meeting_admin.common import NAME, Step
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
-    return CallbackQueryHandler(callback, pattern=pattern)
-
-
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue; its state is the chat's stored dialogue (bot/dialogues), so typed input
     reaches it only while it is the chat's current dialogue."""
     private = filters.ChatType.PRIVATE
-    text_input = filters.TEXT & ~filters.COMMAND & private
+    text_input = dialogue.TYPED_TEXT
     buttons_only: MessageHandler[Context, Any] = MessageHandler(
         text_input, dialogue.use_buttons
     )  # text where a button is due
@@ -61,46 +57,49 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
             CommandHandler("termin_bearbeiten", change.begin_edit, filters=private),
         ],
         states={
-            Step.KIND: [_button(new.got_kind, r"^madm:kind:"), buttons_only],
-            Step.COMMITTEE: [_button(new.got_committee, r"^madm:org:"), buttons_only],
+            Step.KIND: [dialogue.button(new.got_kind, r"^madm:kind:"), buttons_only],
+            Step.COMMITTEE: [dialogue.button(new.got_committee, r"^madm:org:"), buttons_only],
             Step.TITLE: [MessageHandler(text_input, new.got_title)],
             Step.START: [MessageHandler(text_input, new.got_start)],
             Step.END_TIME: [MessageHandler(text_input, new.got_end)],
             Step.PLACE: [MessageHandler(text_input, new.got_place)],
-            Step.PUBLIC: [_button(new.got_public, r"^madm:public:"), buttons_only],
-            Step.RSVP: [_button(new.got_rsvp, r"^madm:rsvp:"), buttons_only],
-            Step.CONFIRM_NEW: [_button(new.confirmed_new, r"^madm:ok$"), buttons_only],
+            Step.PUBLIC: [dialogue.button(new.got_public, r"^madm:public:"), buttons_only],
+            Step.RSVP: [dialogue.button(new.got_rsvp, r"^madm:rsvp:"), buttons_only],
+            Step.CONFIRM_NEW: [dialogue.button(new.confirmed_new, r"^madm:ok$"), buttons_only],
             Step.PICK: [
-                _button(change.got_pick, r"^madm:pick:"),
-                _button(change.got_page, r"^madm:page:"),
+                dialogue.button(change.got_pick, r"^madm:pick:"),
+                dialogue.button(change.got_page, r"^madm:page:"),
                 buttons_only,
             ],
             Step.NEW_START: [MessageHandler(text_input, change.got_new_start)],
             Step.NEW_END: [
                 MessageHandler(text_input, change.got_new_end),
-                _button(change.keep_duration, r"^madm:end:keep$"),
+                dialogue.button(change.keep_duration, r"^madm:end:keep$"),
             ],
             Step.NEW_PLACE: [
                 MessageHandler(text_input, change.got_new_place),
-                _button(change.keep_place, r"^madm:place:keep$"),
+                dialogue.button(change.keep_place, r"^madm:place:keep$"),
             ],
-            Step.CONFIRM_MOVE: [_button(change.confirmed_move, r"^madm:ok$"), buttons_only],
-            Step.CONFIRM_CANCEL: [_button(change.confirmed_cancel, r"^madm:ok$"), buttons_only],
+            Step.CONFIRM_MOVE: [dialogue.button(change.confirmed_move, r"^madm:ok$"), buttons_only],
+            Step.CONFIRM_CANCEL: [
+                dialogue.button(change.confirmed_cancel, r"^madm:ok$"),
+                buttons_only,
+            ],
             Step.EDIT_MENU: [
-                _button(edit.got_field, r"^madm:edit:(title|place|public|rsvp)$"),
-                _button(edit.confirmed, r"^madm:ok$"),
+                dialogue.button(edit.got_field, r"^madm:edit:(title|place|public|rsvp)$"),
+                dialogue.button(edit.confirmed, r"^madm:ok$"),
                 buttons_only,
             ],
             Step.EDIT_TITLE: [MessageHandler(text_input, edit.got_title)],
             Step.EDIT_PLACE: [MessageHandler(text_input, edit.got_place)],
             Step.REASON: [
                 MessageHandler(text_input, change.got_reason),
-                _button(change.no_reason, r"^madm:reason:none$"),
+                dialogue.button(change.no_reason, r"^madm:reason:none$"),
             ],
         },
         fallbacks=[
             CommandHandler("abbrechen", new.abort),
-            _button(new.abort, r"^madm:abort$"),
+            dialogue.button(new.abort, r"^madm:abort$"),
         ],
     )
 

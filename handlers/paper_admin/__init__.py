@@ -34,15 +34,11 @@ from handlers.paper_admin.common import NAME, Step
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
-    return CallbackQueryHandler(callback, pattern=pattern)
-
-
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
     """The dialogue; its state is the chat's stored dialogue (bot/dialogues), so typed input
     and documents reach it only while it is the chat's current dialogue."""
     private = filters.ChatType.PRIVATE
-    text_input = filters.TEXT & ~filters.COMMAND & private
+    text_input = dialogue.TYPED_TEXT
     buttons_only: MessageHandler[Context, Any] = MessageHandler(
         text_input, dialogue.use_buttons
     )  # text where a button is due
@@ -57,17 +53,17 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
         states={
             Step.REFERENCE: [MessageHandler(text_input, new.got_reference)],
             Step.TITLE: [MessageHandler(text_input, new.got_title)],
-            Step.TYPE: [_button(new.got_type, r"^padm:type:"), buttons_only],
+            Step.TYPE: [dialogue.button(new.got_type, r"^padm:type:"), buttons_only],
             Step.DATE: [
                 MessageHandler(text_input, new.got_date),
-                _button(new.got_today, r"^padm:date:"),
+                dialogue.button(new.got_today, r"^padm:date:"),
             ],
             Step.ORIGINATOR: [
-                _button(new.got_originator, r"^padm:orig:"),
+                dialogue.button(new.got_originator, r"^padm:orig:"),
                 MessageHandler(text_input, new.typed_originator),
             ],
             Step.PROPOSAL: [MessageHandler(text_input, new.got_proposal)],
-            Step.CONFIRM: [_button(new.confirmed, r"^padm:ok$"), buttons_only],
+            Step.CONFIRM: [dialogue.button(new.confirmed, r"^padm:ok$"), buttons_only],
             Step.DOCUMENT: [
                 MessageHandler(filters.Document.ALL & private, documents.got_document),
                 CommandHandler("fertig", documents.done, filters=private),
@@ -76,7 +72,7 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
         },
         fallbacks=[
             CommandHandler("abbrechen", documents.abort),
-            _button(documents.abort, r"^padm:abort$"),
+            dialogue.button(documents.abort, r"^padm:abort$"),
         ],
     )
 

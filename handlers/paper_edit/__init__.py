@@ -34,13 +34,9 @@ from handlers.paper_edit.common import NAME, Step
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def _button(callback: Any, pattern: str) -> CallbackQueryHandler[Context, Any]:
-    return CallbackQueryHandler(callback, pattern=pattern)
-
-
 def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
     private = filters.ChatType.PRIVATE
-    text_input = filters.TEXT & ~filters.COMMAND & private
+    text_input = dialogue.TYPED_TEXT
     buttons_only: MessageHandler[Context, Any] = MessageHandler(text_input, dialogue.use_buttons)
 
     conversation = dialogue.dialogue(
@@ -48,20 +44,20 @@ def handlers(memory: DialogueMemory) -> list[BaseHandler[Update, Context, Any]]:
         memory,
         entry_points=[
             CommandHandler("vorlage_bearbeiten", steps.begin_command, filters=private),
-            _button(steps.begin_button, r"^pedt:paper:\d+$"),
+            dialogue.button(steps.begin_button, r"^pedt:paper:\d+$"),
         ],
         states={
             Step.MENU: [
-                _button(steps.got_field, r"^pedt:field:"),
-                _button(steps.confirmed, r"^pedt:ok$"),
+                dialogue.button(steps.got_field, r"^pedt:field:"),
+                dialogue.button(steps.confirmed, r"^pedt:ok$"),
                 buttons_only,
             ],
             Step.VALUE: [MessageHandler(text_input, steps.got_value)],
-            Step.ORIGINATOR: [_button(steps.got_originator, r"^pedt:orig:"), buttons_only],
+            Step.ORIGINATOR: [dialogue.button(steps.got_originator, r"^pedt:orig:"), buttons_only],
         },
         fallbacks=[
             CommandHandler("abbrechen", steps.abort),
-            _button(steps.abort, r"^pedt:abort$"),
+            dialogue.button(steps.abort, r"^pedt:abort$"),
         ],
     )
     return [
