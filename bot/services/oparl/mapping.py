@@ -8,7 +8,7 @@ and kind, a paper's proposal and summary) are passed through from the stored row
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.services.importer.schema import AgendaItemIn
 from bot.services.oparl.values import as_list, flag, reference, text
@@ -49,14 +49,29 @@ def location(value: Any) -> str | None:
     return None if found is None or found.startswith(("http://", "https://")) else found
 
 
-def agenda(items: Any, papers: dict[str, str]) -> tuple[list[AgendaItemIn], list[str | None]]:
-    """Agenda entries in order, with unique numbers, and the OParl id of each.
+class AgendaEntry(NamedTuple):
+    """One agenda item as the meeting gives it."""
+
+    number: str  # unique within the meeting
+    name: str
+    public: bool
+    paper: str | None  # the Vorlage's reference, through the item's consultation
+    oparl_id: str | None
+    result: str | None  # the decision taken
+
+    def as_item(self) -> AgendaItemIn:
+        return AgendaItemIn.model_construct(
+            number=self.number, name=self.name, public=self.public, paper=self.paper
+        )
+
+
+def agenda(items: Any, papers: dict[str, str]) -> list[AgendaEntry]:
+    """Agenda entries in order, with unique numbers.
 
     `papers` maps consultation ids to paper references (an item deals with a Vorlage through its
     consultation).
     """
-    entries: list[AgendaItemIn] = []
-    ids: list[str | None] = []
+    entries: list[AgendaEntry] = []
     seen: set[str] = set()
     ordered = sorted(
         (item for item in as_list(items) if isinstance(item, dict) and not item.get("deleted")),
@@ -67,27 +82,18 @@ def agenda(items: Any, papers: dict[str, str]) -> tuple[list[AgendaItemIn], list
         while number in seen:
             number = f"{number}."[:20] if len(number) < 20 else str(position)
         seen.add(number)
-        name = text(item.get("name")) or number
         consultation = reference(item.get("consultation"))
         entries.append(
-            AgendaItemIn.model_construct(
+            AgendaEntry(
                 number=number,
-                name=name,
+                name=text(item.get("name")) or number,
                 public=flag(item.get("public"), True),
                 paper=papers.get(consultation) if consultation else None,
+                oparl_id=reference(item),
+                result=text(item.get("result"), 2000),
             )
         )
-        ids.append(reference(item))
-    return entries, ids
-
-
-def agenda_results(items: Any) -> list[str | None]:
-    """Each agenda entry's `result` (the decision taken), in the order of `agenda`."""
-    ordered = sorted(
-        (item for item in as_list(items) if isinstance(item, dict) and not item.get("deleted")),
-        key=_order,
-    )
-    return [text(item.get("result"), 2000) for item in ordered]
+    return entries
 
 
 def _order(item: JsonDict) -> int:

@@ -4,9 +4,8 @@ start, new readable keys, agendas linked to their Vorlagen, a deleted upcoming m
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from bot.services.importer.apply import Upsert
 from bot.services.importer.report import (
     MEETING,
     PAPER,
@@ -24,6 +23,7 @@ from bot.services.organization_names import (
 from storage.models import File, Meeting, MeetingKind, Organization
 from storage.queries.council_keys import meetings_by_keys, papers_by_references
 from storage.queries.oparl import (
+    MeetingIdentity,
     consultation_papers,
     files_of_meetings,
     follow_meeting_day,
@@ -35,6 +35,17 @@ from storage.queries.oparl import (
 from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
+
+
+class NewMeeting(NamedTuple):
+    """A meeting of the page that is not there yet: inserted in bulk, without importer items."""
+
+    item: JsonDict
+    key: str
+    organization: Organization
+    start: datetime
+    name: str
+    agenda: list[mapping.AgendaEntry]
 
 
 class MeetingSteps(SyncState):
@@ -59,53 +70,58 @@ class MeetingSteps(SyncState):
         bases = {self._base_key(org, start) for _, _, org, start in live}
         taken = await meeting_keys_with_prefixes(self.session, prefixes=bases)
         keys: list[str] = []
+        there: set[str] = set()  # keys of rows there already (synced or to adopt)
         for _, oparl_id, org, start in live:
-            key = known[oparl_id][0] if oparl_id in known else adopted.get((org.id, start))
+            key = known[oparl_id].key if oparl_id in known else adopted.get((org.id, start))
             if key is None:
                 key = organization_key(self._base_key(org, start), taken)
                 taken.add(key)
+            else:
+                there.add(key)
             keys.append(key)
         consultations = await consultation_papers(
             self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
         )
         upsert = self._upsert()
-        upsert.meetings = await meetings_by_keys(self.session, keys=keys)
+        upsert.meetings = await meetings_by_keys(self.session, keys=there)
         papers = {oparl_id: ref for oparl_id, (_, ref, _) in consultations.items()}
         paper_ids = {ref: paper_id for _, ref, paper_id in consultations.values()}
         pending: list[MeetingIn] = []
         changed_before = len(self.report.meetings.changed)
-        agenda_ids: dict[str, list[str | None]] = {}
+        agendas: dict[str, list[mapping.AgendaEntry]] = {}
         bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
-        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]] = []
+        fresh: list[NewMeeting] = []
         for (item, _, org, start), key in zip(live, keys, strict=True):
             existing = upsert.meetings.get(key)
-            entries, agenda_ids[key] = mapping.agenda(item.get("agendaItem"), papers)
+            entries = mapping.agenda(item.get("agendaItem"), papers)
             name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
-            meeting_in = MeetingIn.model_construct(
-                key=key,
-                organization=org.key,
-                kind=existing.kind.value if existing else MeetingKind.SESSION.value,
-                name=name,
-                start=start,
-                end=when(item.get("end"), self.tz),
-                location=mapping.location(item.get("location")),
-                public=existing.public if existing else True,
-                cancelled=flag(item.get("cancelled"), False),
-                rsvp=existing.rsvp if existing else False,
-                agenda=entries,
-            )
             self._quiet("meeting", key, [org])
             if existing is None and bulk:
-                fresh.append((item, meeting_in, agenda_ids.pop(key)))
+                fresh.append(NewMeeting(item, key, org, start, name, entries))
                 continue
-            pending.append(meeting_in)
+            agendas[key] = entries
+            pending.append(
+                MeetingIn.model_construct(
+                    key=key,
+                    organization=org.key,
+                    kind=existing.kind.value if existing else MeetingKind.SESSION.value,
+                    name=name,
+                    start=start,
+                    end=when(item.get("end"), self.tz),
+                    location=mapping.location(item.get("location")),
+                    public=existing.public if existing else True,
+                    cancelled=flag(item.get("cancelled"), False),
+                    rsvp=existing.rsvp if existing else False,
+                    agenda=[entry.as_item() for entry in entries],
+                )
+            )
         # Only the meetings that are there already need their Vorlagen as objects.
         upsert.papers = await papers_by_references(
             self.session, references={e.paper for m in pending for e in m.agenda if e.paper}
         )
         for meeting_in in pending:
             upsert.upsert_meeting(meeting_in)
-        inserted = await self._insert_meetings(upsert, fresh, paper_ids)
+        inserted = await self._insert_meetings(fresh, paper_ids)
         live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
         keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
@@ -114,14 +130,14 @@ class MeetingSteps(SyncState):
             set_if_changed(meeting, "oparl_id", oparl_id)
             set_if_changed(meeting, "web", text(item.get("web"), 1000))
             if key in new_meetings:  # written once, with the ids; others after the flush
-                set_oparl_ids(meeting.agenda_items, agenda_ids[key])
+                set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
         await self._finish(upsert)
         links: list[tuple[int, int, object]] = []
         for (item, _, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
             if key not in new_meetings:
-                set_oparl_ids(meeting.agenda_items, agenda_ids[key])
-            self._results(meeting, mapping.agenda_results(item.get("agendaItem")))
+                set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
+            self._results(meeting, [e.result for e in agendas[key]])
             links += self._links(item, consultations, meeting.id, meeting.start)
         for item, meeting_id, start in inserted.values():
             links += self._links(item, consultations, meeting_id, start)
@@ -154,10 +170,7 @@ class MeetingSteps(SyncState):
         ]
 
     async def _insert_meetings(
-        self,
-        upsert: Upsert,
-        fresh: list[tuple[JsonDict, MeetingIn, list[str | None]]],
-        paper_ids: dict[str, int],
+        self, fresh: list[NewMeeting], paper_ids: dict[str, int]
     ) -> dict[str, tuple[JsonDict, int, datetime]]:
         """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
         their agenda items; reported as created, as the upsert would. By key: (item, id, start).
@@ -168,7 +181,8 @@ class MeetingSteps(SyncState):
         meetings: list[dict[str, Any]] = []
         items: list[dict[str, Any]] = []
         files: list[dict[str, Any]] = []
-        for (item, meeting, item_ids), meeting_id in zip(fresh, ids, strict=True):
+        for new, meeting_id in zip(fresh, ids, strict=True):
+            item = new.item
             files += [
                 {"paper_id": None, "meeting_id": meeting_id, "role": role, **self._file_values(f)}
                 for role, f in mapping.meeting_files(item)
@@ -176,48 +190,45 @@ class MeetingSteps(SyncState):
             meetings.append(
                 {
                     "id": meeting_id,
-                    "key": meeting.key,
-                    "organization_id": upsert.organizations[meeting.organization].id,
-                    "kind": MeetingKind(meeting.kind),
-                    "name": meeting.name,
-                    "start": meeting.start,
-                    "end": meeting.end,
-                    "location": meeting.location,
-                    "public": meeting.is_public,
-                    "cancelled": meeting.cancelled,
-                    "rsvp": meeting.rsvp,
+                    "key": new.key,
+                    "organization_id": new.organization.id,
+                    "kind": MeetingKind.SESSION,
+                    "name": new.name,
+                    "start": new.start,
+                    "end": when(item.get("end"), self.tz),
+                    "location": mapping.location(item.get("location")),
+                    "public": True,
+                    "cancelled": flag(item.get("cancelled"), False),
+                    "rsvp": False,
                     "sequence": 0,
                     "change_reason": None,
                     "oparl_id": reference(item),
                     "web": text(item.get("web"), 1000),
                 }
             )
-            results = mapping.agenda_results(item.get("agendaItem"))
-            for position, (entry, oparl_id, result) in enumerate(
-                zip(meeting.agenda, item_ids, results, strict=True)
-            ):
-                items.append(
-                    {
-                        "meeting_id": meeting_id,
-                        "position": position,
-                        "number": entry.number,
-                        "name": entry.name,
-                        "public": entry.public,
-                        "paper_id": paper_ids[entry.paper] if entry.paper else None,
-                        "result": result,
-                        "oparl_id": oparl_id,
-                    }
-                )
+            items += [
+                {
+                    "meeting_id": meeting_id,
+                    "position": position,
+                    "number": entry.number,
+                    "name": entry.name,
+                    "public": entry.public,
+                    "paper_id": paper_ids[entry.paper] if entry.paper else None,
+                    "result": entry.result,
+                    "oparl_id": entry.oparl_id,
+                }
+                for position, entry in enumerate(new.agenda)
+            ]
         await insert_rows(self.session, table="meetings", rows=meetings)
         await insert_rows(self.session, table="agenda_items", rows=items)
         await insert_rows(self.session, table="files", rows=files)
         self.report.meetings.created += [
-            EntityRef(MEETING, meeting_id, meeting.key, meeting.name)
-            for (_, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+            EntityRef(MEETING, meeting_id, new.key, new.name)
+            for new, meeting_id in zip(fresh, ids, strict=True)
         ]
         return {
-            meeting.key: (item, meeting_id, meeting.start)
-            for (item, meeting, _), meeting_id in zip(fresh, ids, strict=True)
+            new.key: (new.item, meeting_id, new.start)
+            for new, meeting_id in zip(fresh, ids, strict=True)
         }
 
     def _results(self, meeting: Meeting, results: list[str | None]) -> None:
@@ -283,16 +294,16 @@ class MeetingSteps(SyncState):
         return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"
 
     async def _cancel_deleted(
-        self, page: list[JsonDict], known: dict[str, tuple[str, datetime, bool]]
+        self, page: list[JsonDict], known: dict[str, MeetingIdentity]
     ) -> None:
         """A deleted meeting that is still to come counts as cancelled; a past one stays."""
         keys = [
-            known[ref][0]
+            known[ref].key
             for item in page
             if is_tombstone(item)
             and (ref := reference(item) or "") in known
-            and known[ref][1] > self.now
-            and not known[ref][2]
+            and known[ref].start > self.now
+            and not known[ref].cancelled
         ]
         for meeting in (await meetings_by_keys(self.session, keys=keys)).values():
             meeting.cancelled = True

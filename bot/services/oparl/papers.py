@@ -3,8 +3,8 @@ reference); a deleted Vorlage disappears without a notice."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from bot.services.importer.apply import Upsert
 from bot.services.importer.report import PAPER, EntityRef
@@ -15,6 +15,7 @@ from bot.services.oparl.values import as_list, day, flag, is_tombstone, referenc
 from storage.models import File
 from storage.queries.council_keys import meetings_by_keys, papers_by_references
 from storage.queries.oparl import (
+    MeetingIdentity,
     delete_papers_by_oparl_ids,
     files_of_papers,
     meeting_keys_by_oparl_ids,
@@ -25,163 +26,204 @@ from storage.queries.oparl_bulk import insert_rows, reserve_ids
 JsonDict = dict[str, Any]
 
 
+class Step(NamedTuple):
+    """One step of a Vorlage's Beratungsfolge as the page gives it (an OParl Consultation)."""
+
+    organization: str  # the organization's key
+    meeting: str | None  # the meeting's key, when it is synced already
+    day: date | None  # the meeting's day
+    role: str | None
+    authoritative: bool
+    oparl_id: str | None
+
+    def as_item(self) -> ConsultationIn:
+        return ConsultationIn.model_construct(
+            organization=self.organization,
+            date=self.day,
+            meeting=self.meeting,
+            public=True,
+            role=self.role,
+            authoritative=self.authoritative,
+        )
+
+
+class Chosen(NamedTuple):
+    """A paper of the page that is applied: its object, ids and Beratungsfolge."""
+
+    item: JsonDict
+    oparl_id: str
+    reference: str
+    steps: list[Step]
+
+
 class PaperSteps(SyncState):
     async def papers(self, page: list[JsonDict]) -> None:
         gone = [ref for item in page if is_tombstone(item) and (ref := reference(item))]
         for paper_reference in await delete_papers_by_oparl_ids(self.session, oparl_ids=gone):
             self.deleted.append(f"paper {paper_reference}")  # disappears without a notice
-        live = [item for item in page if not is_tombstone(item) and reference(item)]
-        ids = [reference(item) or "" for item in live]
-        given = {
-            oparl_id: self._given_reference(item, oparl_id)
-            for item, oparl_id in zip(live, ids, strict=True)
-        }
-        found = await paper_identities(self.session, oparl_ids=ids, references=given.values())
-        wanted = set(ids)
-        known = {oparl_id: ref for oparl_id, ref in found if oparl_id in wanted}
+        live = [
+            (item, oparl_id)
+            for item in page
+            if not is_tombstone(item) and (oparl_id := reference(item))
+        ]
+        given = {oparl_id: self._given_reference(item, oparl_id) for item, oparl_id in live}
+        found = await paper_identities(
+            self.session, oparl_ids=list(given), references=given.values()
+        )
+        known = {oparl_id: ref for oparl_id, ref in found if oparl_id in given}
         owners = {ref: oparl_id for oparl_id, ref in found}
         meeting_refs = {
             ref
-            for item in live
+            for item, _ in live
             for c in as_list(item.get("consultation"))
             if isinstance(c, dict) and (ref := reference(c.get("meeting")))
         }
         meetings = await meeting_keys_by_oparl_ids(self.session, oparl_ids=meeting_refs)
-        chosen: list[tuple[JsonDict, str, list[ConsultationIn], list[str | None]]] = []
-        for item, oparl_id in zip(live, ids, strict=True):
-            consultations, consultation_ids, organizations = self._consultations(item, meetings)
-            if oparl_id not in known and not self._followed_of(organizations):
+        chosen: list[Chosen] = []
+        for item, oparl_id in live:
+            steps, organizations = self._consultations(item, meetings)
+            followed = self._followed_of(organizations)
+            if oparl_id not in known and not followed:
                 continue  # no step in a followed organization
             paper_reference = known.get(oparl_id) or given[oparl_id]
-            chosen.append((item, paper_reference, consultations, consultation_ids))
-            self._quiet("paper", paper_reference, self._followed_of(organizations))
+            chosen.append(Chosen(item, oparl_id, paper_reference, steps))
+            self._quiet("paper", paper_reference, followed)
         upsert = self._upsert()
         upsert.papers = await papers_by_references(
-            self.session, references={c[1] for c in chosen if c[1] in owners}
+            self.session, references={c.reference for c in chosen if c.reference in owners}
         )
-        upsert.meetings = await meetings_by_keys(
-            self.session, keys={c.meeting for row in chosen for c in row[2] if c.meeting}
-        )
-        applied: list[tuple[JsonDict, str, list[ConsultationIn], list[str | None]]] = []
-        fresh: list[tuple[JsonDict, PaperIn, list[str | None]]] = []
-        references = [row[1] for row in chosen]
+        applied: list[Chosen] = []
+        fresh: list[Chosen] = []
+        references = [c.reference for c in chosen]
         bulk = len(set(references)) == len(references)  # else row by row, as an import does
-        for item, paper_reference, consultations, consultation_ids in chosen:
-            oparl_id = reference(item) or ""
-            owner = owners.get(paper_reference, oparl_id)
-            if owner not in (None, oparl_id):  # another RIS object has this reference
-                self.skipped.append(oparl_id)
+        for row in chosen:
+            if owners.get(row.reference) not in (None, row.oparl_id):
+                self.skipped.append(row.oparl_id)  # another RIS object has this reference
                 continue
-            existing = upsert.papers.get(paper_reference)
-            originator_refs = as_list(item.get("underDirectionOf")) or as_list(
-                item.get("originatorOrganization")
-            )
-            originator = next(
-                (
-                    self.by_oparl[r].key
-                    for ref in originator_refs
-                    if (r := reference(ref) or "") in self.by_oparl
-                ),
-                existing.originator.key if existing and existing.originator else None,
-            )
-            paper_in = PaperIn.model_construct(
-                reference=paper_reference,
-                name=text(item.get("name")) or paper_reference,
-                paper_type=text(item.get("paperType"), 100) or "Vorlage",
-                date=day(item.get("date")),
-                originator=originator,
-                proposal=existing.proposal if existing else None,
-                summary=existing.summary if existing else None,
-                consultations=consultations,
-            )
+            existing = upsert.papers.get(row.reference)
             if existing is None and bulk:
-                fresh.append((item, paper_in, consultation_ids))
+                fresh.append(row)
                 continue
-            upsert.upsert_paper(paper_in)
-            applied.append((item, paper_reference, consultations, consultation_ids))
-        for item, paper_reference, _, _ in applied:
+            item = row.item
+            upsert.upsert_paper(  # a change, an adoption, or a reference twice on the page
+                PaperIn.model_construct(
+                    reference=row.reference,
+                    name=text(item.get("name")) or row.reference,
+                    paper_type=text(item.get("paperType"), 100) or "Vorlage",
+                    date=day(item.get("date")),
+                    originator=self._originator(
+                        item, existing.originator.key if existing and existing.originator else None
+                    ),
+                    proposal=existing.proposal if existing else None,
+                    summary=existing.summary if existing else None,
+                    consultations=[step.as_item() for step in row.steps],
+                )
+            )
+            applied.append(row)
+        # The Beratungsfolge of papers there already is replaced through the importer.
+        upsert.meetings = await meetings_by_keys(
+            self.session, keys={s.meeting for row in applied for s in row.steps if s.meeting}
+        )
+        for row in applied:
             # Set before the flush, so a new row is written once, with them.
-            paper = upsert.papers[paper_reference]
-            set_if_changed(paper, "oparl_id", reference(item))
-            set_if_changed(paper, "web", text(item.get("web"), 1000))
+            paper = upsert.papers[row.reference]
+            set_if_changed(paper, "oparl_id", row.oparl_id)
+            set_if_changed(paper, "web", text(row.item.get("web"), 1000))
         await self.session.flush()
         await upsert.replace_consultations(
             [
-                PaperIn.model_construct(reference=r, name=r, paper_type="", consultations=c)
-                for _, r, c, _ in applied
+                PaperIn.model_construct(
+                    reference=row.reference,
+                    name=row.reference,
+                    paper_type="",
+                    consultations=[step.as_item() for step in row.steps],
+                )
+                for row in applied
             ]
         )
         # New consultations of a new paper take their OParl ids now; those of a changed paper
         # after the flush that deletes the old rows (which may hold the same ids).
-        later = [a for a in applied if a[1] not in upsert.created_papers]
-        for _, paper_reference, _, consultation_ids in applied:
-            if paper_reference in upsert.created_papers:
-                set_oparl_ids(upsert.papers[paper_reference].consultations, consultation_ids)
+        later = [row for row in applied if row.reference not in upsert.created_papers]
+        for row in applied:
+            if row.reference in upsert.created_papers:
+                self._consultation_ids(upsert, row)
         await self._finish(upsert)
-        for _, paper_reference, _, consultation_ids in later:
-            set_oparl_ids(upsert.papers[paper_reference].consultations, consultation_ids)
+        for row in later:
+            self._consultation_ids(upsert, row)
         await self.session.flush()
-        await self._files([(upsert.papers[r], item) for item, r, _, _ in applied])
-        await self._insert_papers(upsert, fresh)
+        await self._files([(upsert.papers[row.reference], row.item) for row in applied])
+        await self._insert_papers(fresh)
 
-    async def _insert_papers(
-        self, upsert: Upsert, fresh: list[tuple[JsonDict, PaperIn, list[str | None]]]
-    ) -> None:
+    def _originator(self, item: JsonDict, default: str | None) -> str | None:
+        """The key of the organization the paper comes from (`underDirectionOf`, else
+        `originatorOrganization`), when it is synced."""
+        refs = as_list(item.get("underDirectionOf")) or as_list(item.get("originatorOrganization"))
+        for ref in refs:
+            organization = self.by_oparl.get(reference(ref) or "")
+            if organization is not None:
+                return organization.key
+        return default
+
+    @staticmethod
+    def _consultation_ids(upsert: Upsert, row: Chosen) -> None:
+        set_oparl_ids(upsert.papers[row.reference].consultations, [s.oparl_id for s in row.steps])
+
+    async def _insert_papers(self, fresh: list[Chosen]) -> None:
         """New Vorlagen in bulk: ids reserved, one INSERT each for the page's papers, their
-        Beratungsfolge and their documents; reported as created, as the upsert would."""
+        Beratungsfolge and their documents; reported as created, as the upsert would. Plain
+        rows, no importer items: at 10,000 papers the items alone cost a second."""
         if not fresh:
             return
         ids = await reserve_ids(self.session, table="papers", count=len(fresh))
         papers: list[dict[str, Any]] = []
         consultations: list[dict[str, Any]] = []
         files: list[dict[str, Any]] = []
-        for (item, paper, consultation_ids), paper_id in zip(fresh, ids, strict=True):
-            originator = upsert.organizations[paper.originator] if paper.originator else None
+        created: list[EntityRef] = []
+        by_key, meeting_ids = self.by_key, self.meeting_ids
+        for row, paper_id in zip(fresh, ids, strict=True):
+            item = row.item
+            originator = self._originator(item, None)
+            name = text(item.get("name")) or row.reference
             papers.append(
                 {
                     "id": paper_id,
-                    "reference": paper.reference,
-                    "name": paper.name,
-                    "paper_type": paper.paper_type,
-                    "date": paper.date,
-                    "originator_id": originator.id if originator else None,
+                    "reference": row.reference,
+                    "name": name,
+                    "paper_type": text(item.get("paperType"), 100) or "Vorlage",
+                    "date": day(item.get("date")),
+                    "originator_id": by_key[originator].id if originator else None,
                     "proposal": None,
                     "summary": None,
                     "agenda_item": None,
                     "history": None,
                     "attachments": None,
-                    "oparl_id": reference(item),
+                    "oparl_id": row.oparl_id,
                     "web": text(item.get("web"), 1000),
                 }
             )
-            for position, (entry, oparl_id) in enumerate(
-                zip(paper.consultations, consultation_ids, strict=True)
-            ):
-                info = upsert.consultation_info(entry)
-                consultations.append(
-                    {
-                        "paper_id": paper_id,
-                        "position": position,
-                        "organization_id": upsert.organizations[info.organization].id,
-                        "meeting_id": upsert.meetings[info.meeting].id if info.meeting else None,
-                        "date": info.date,
-                        "public": info.public,
-                        "role": info.role,
-                        "authoritative": info.authoritative,
-                        "oparl_id": oparl_id,
-                    }
-                )
+            consultations += [
+                {
+                    "paper_id": paper_id,
+                    "position": position,
+                    "organization_id": by_key[step.organization].id,
+                    "meeting_id": meeting_ids[step.meeting] if step.meeting else None,
+                    "date": step.day,
+                    "public": True,
+                    "role": step.role,
+                    "authoritative": step.authoritative,
+                    "oparl_id": step.oparl_id,
+                }
+                for position, step in enumerate(row.steps)
+            ]
             files += [
                 {"paper_id": paper_id, **self._file_values(entry)}
                 for entry in mapping.paper_files(item)
             ]
+            created.append(EntityRef(PAPER, paper_id, row.reference, name))
         await insert_rows(self.session, table="papers", rows=papers)
         await insert_rows(self.session, table="consultations", rows=consultations)
         await insert_rows(self.session, table="files", rows=files)
-        self.report.papers.created += [
-            EntityRef(PAPER, paper_id, paper.reference, paper.name)
-            for (_, paper, _), paper_id in zip(fresh, ids, strict=True)
-        ]
+        self.report.papers.created += created
 
     @staticmethod
     def _given_reference(item: JsonDict, oparl_id: str) -> str:
@@ -190,10 +232,10 @@ class PaperSteps(SyncState):
         return (text(item.get("reference"), 50) or fallback)[:50]
 
     def _consultations(
-        self, item: JsonDict, meetings: dict[str, tuple[str, datetime, bool]]
-    ) -> tuple[list[ConsultationIn], list[str | None], list[str]]:
-        entries: list[ConsultationIn] = []
-        ids: list[str | None] = []
+        self, item: JsonDict, meetings: dict[str, MeetingIdentity]
+    ) -> tuple[list[Step], list[str]]:
+        """The paper's steps in synced organizations, and the OParl ids of those organizations."""
+        steps: list[Step] = []
         organizations: list[str] = []
         for consultation in as_list(item.get("consultation")):
             if not isinstance(consultation, dict) or is_tombstone(consultation):
@@ -204,18 +246,19 @@ class PaperSteps(SyncState):
                 continue
             organizations += known
             meeting = meetings.get(reference(consultation.get("meeting")) or "")
-            entries.append(
-                ConsultationIn.model_construct(
+            if meeting is not None:
+                self.meeting_ids[meeting.key] = meeting.id
+            steps.append(
+                Step(
                     organization=self.by_oparl[known[0]].key,
-                    date=meeting[1].astimezone(self.tz).date() if meeting else None,
-                    meeting=meeting[0] if meeting else None,
-                    public=True,
+                    meeting=meeting.key if meeting else None,
+                    day=meeting.start.astimezone(self.tz).date() if meeting else None,
                     role=text(consultation.get("role"), 100),
                     authoritative=flag(consultation.get("authoritative"), False),
+                    oparl_id=reference(consultation),
                 )
             )
-            ids.append(reference(consultation))
-        return entries, ids, organizations
+        return steps, organizations
 
     async def _files(self, papers: list[tuple[Any, JsonDict]]) -> None:
         """A Vorlage's documents by reference: fetched when a member taps one, not now."""

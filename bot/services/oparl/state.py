@@ -36,6 +36,7 @@ class SyncState:
     deleted: list[str] = field(default_factory=list)  # "paper 2021/144", …
     skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
     silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
+    meeting_ids: dict[str, int] = field(default_factory=dict)  # synced meetings' ids by key
 
     async def load_organizations(self) -> None:
         rows = await all_organizations(self.session)
@@ -74,6 +75,8 @@ class SyncState:
         return [self.by_oparl[ref] for ref in refs if ref in self.followed and ref in self.by_oparl]
 
     def _quiet(self, kind: str, key: str, organizations: list[Organization]) -> None:
+        if not self.newly_followed:
+            return
         if organizations and all(org.oparl_id in self.newly_followed for org in organizations):
             self.silent.add((kind, key))
 
