@@ -153,7 +153,8 @@ async def consultation_papers(
         .join(Paper, Paper.id == Consultation.paper_id)
         .where(_one_of(session, Consultation.oparl_id, oparl_ids))
     )
-    return {row[0] or "": (row[1], row[2], row[3]) for row in (await session.execute(query)).all()}
+    rows = (await session.execute(query)).all()
+    return {oparl_id or "": (found, ref, paper_id) for oparl_id, found, ref, paper_id in rows}
 
 
 async def link_consultations(

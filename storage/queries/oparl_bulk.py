@@ -8,6 +8,7 @@ session statement would raise it (storage/feed_versions.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select, text
@@ -69,9 +70,9 @@ async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[
     dialect = connection.dialect
     columns: list[list[Any]] = []
     for name in names:
-        values = [row[name] for row in rows]
+        values = list(map(itemgetter(name), rows))
         processor = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append(values if processor is None else [processor(v) for v in values])
+        columns.append(values if processor is None else list(map(processor, values)))
     records = list(zip(*columns, strict=True))
     raw: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg or aiosqlite
     if dialect.name == "postgresql":

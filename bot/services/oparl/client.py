@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import orjson
 from tenacity import (
     AsyncRetrying,
     RetryError,
@@ -116,7 +117,7 @@ class OParlClient:
         if response.status_code >= 400:
             raise ServerDown(url, f"HTTP {response.status_code}")
         try:
-            data = response.json()
-        except ValueError:
+            data = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
             raise _Transient("not JSON") from None
         return data if data not in (None, {}) else None

@@ -84,21 +84,45 @@ async def walk(
         next_url = nxt if isinstance(nxt, str) and nxt.strip() else None
 
 
-async def ahead(pages: AsyncIterator[list[JsonDict]]) -> AsyncIterator[list[JsonDict]]:
-    """The same pages, the next one downloading while the caller applies the current one (the
-    sync's writes wait for the database, its downloads for the server: they overlap)."""
-    upcoming: asyncio.Future[list[JsonDict]] = asyncio.ensure_future(anext(pages))
+async def ahead(
+    pages: AsyncIterator[list[JsonDict]], *, depth: int = 8
+) -> AsyncIterator[list[JsonDict]]:
+    """The same pages, up to `depth` of them downloading while the caller applies earlier ones
+    (the sync's writes wait for the database, its downloads for the server: they overlap).
+    Memory stays bounded by `depth` pages."""
+    queue: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(depth)
+
+    async def fetch() -> None:
+        try:
+            async for page in pages:
+                await queue.put(page)
+            await queue.put(None)
+        except Exception as error:  # handed to the caller, in order
+            await queue.put(error)
+
+    fetching = asyncio.create_task(fetch())
     try:
-        while True:
-            try:
-                page = await upcoming
-            except StopAsyncIteration:
-                return
-            upcoming = asyncio.ensure_future(anext(pages))
+        while (page := await queue.get()) is not None:
+            if isinstance(page, BaseException):
+                raise page
             yield page
     finally:
-        # The caller stopped early (or failed): the page being fetched is not wanted.
-        upcoming.cancel()
-        # Its error, if any, is not the caller's: the caller has one of its own.
-        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
-            await upcoming
+        # The caller stopped early (or failed): the pages being fetched are not wanted.
+        fetching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await fetching
+
+
+async def batches(
+    pages: AsyncIterator[list[JsonDict]], *, objects: int
+) -> AsyncIterator[list[JsonDict]]:
+    """Consecutive pages joined into batches of at least `objects` objects (the last may be
+    smaller): each batch is applied with a few statements, whatever the server's page size."""
+    batch: list[JsonDict] = []
+    async for page in pages:
+        batch += page
+        if len(batch) >= objects:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

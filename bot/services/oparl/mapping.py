@@ -56,6 +56,7 @@ class AgendaEntry(NamedTuple):
     name: str
     public: bool
     paper: str | None  # the Vorlage's reference, through the item's consultation
+    consultation: str | None  # that consultation's OParl id
     oparl_id: str | None
     result: str | None  # the decision taken
 
@@ -89,6 +90,7 @@ def agenda(items: Any, papers: dict[str, str]) -> list[AgendaEntry]:
                 name=text(item.get("name")) or number,
                 public=flag(item.get("public"), True),
                 paper=papers.get(consultation) if consultation else None,
+                consultation=consultation,
                 oparl_id=reference(item),
                 result=text(item.get("result"), 2000),
             )

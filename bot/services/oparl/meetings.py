@@ -133,14 +133,14 @@ class MeetingSteps(SyncState):
                 set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
         await self._finish(upsert)
         links: list[tuple[int, int, object]] = []
-        for (item, _, _, _), key in zip(live, keys, strict=True):
+        for key in keys:
             meeting = upsert.meetings[key]
             if key not in new_meetings:
                 set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
             self._results(meeting, [e.result for e in agendas[key]])
-            links += self._links(item, consultations, meeting.id, meeting.start)
-        for item, meeting_id, start in inserted.values():
-            links += self._links(item, consultations, meeting_id, start)
+            links += self._links(agendas[key], consultations, meeting.id, meeting.start)
+        for entries, meeting_id, start in inserted.values():
+            links += self._links(entries, consultations, meeting_id, start)
         await self.session.flush()
         await link_consultations(self.session, links=links)
         for change in self.report.meetings.changed[changed_before:]:
@@ -155,7 +155,7 @@ class MeetingSteps(SyncState):
 
     def _links(
         self,
-        item: JsonDict,
+        entries: list[mapping.AgendaEntry],
         consultations: dict[str, tuple[int, str, int]],
         meeting_id: int,
         start: datetime,
@@ -164,17 +164,16 @@ class MeetingSteps(SyncState):
         local = start.astimezone(self.tz).date()
         return [
             (found[0], meeting_id, local)
-            for entry in as_list(item.get("agendaItem"))
-            if isinstance(entry, dict)
-            and (found := consultations.get(reference(entry.get("consultation")) or ""))
+            for entry in entries
+            if entry.consultation and (found := consultations.get(entry.consultation))
         ]
 
     async def _insert_meetings(
         self, fresh: list[NewMeeting], paper_ids: dict[str, int]
-    ) -> dict[str, tuple[JsonDict, int, datetime]]:
+    ) -> dict[str, tuple[list[mapping.AgendaEntry], int, datetime]]:
         """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
-        their agenda items; reported as created, as the upsert would. By key: (item, id, start).
-        """
+        their agenda items; reported as created, as the upsert would. By key: (agenda, id,
+        start)."""
         if not fresh:
             return {}
         ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
@@ -227,7 +226,7 @@ class MeetingSteps(SyncState):
             for new, meeting_id in zip(fresh, ids, strict=True)
         ]
         return {
-            new.key: (new.item, meeting_id, new.start)
+            new.key: (new.agenda, meeting_id, new.start)
             for new, meeting_id in zip(fresh, ids, strict=True)
         }
 

@@ -179,7 +179,8 @@ class PaperSteps(SyncState):
         consultations: list[dict[str, Any]] = []
         files: list[dict[str, Any]] = []
         created: list[EntityRef] = []
-        by_key, meeting_ids = self.by_key, self.meeting_ids
+        organization_ids = {key: organization.id for key, organization in self.by_key.items()}
+        meeting_ids = self.meeting_ids
         for row, paper_id in zip(fresh, ids, strict=True):
             item = row.item
             originator = self._originator(item, None)
@@ -191,7 +192,7 @@ class PaperSteps(SyncState):
                     "name": name,
                     "paper_type": text(item.get("paperType"), 100) or "Vorlage",
                     "date": day(item.get("date")),
-                    "originator_id": by_key[originator].id if originator else None,
+                    "originator_id": organization_ids[originator] if originator else None,
                     "proposal": None,
                     "summary": None,
                     "agenda_item": None,
@@ -205,7 +206,7 @@ class PaperSteps(SyncState):
                 {
                     "paper_id": paper_id,
                     "position": position,
-                    "organization_id": by_key[step.organization].id,
+                    "organization_id": organization_ids[step.organization],
                     "meeting_id": meeting_ids[step.meeting] if step.meeting else None,
                     "date": step.day,
                     "public": True,

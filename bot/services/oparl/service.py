@@ -22,7 +22,7 @@ from bot.metrics import sync_run
 from bot.services.importer import ImportReport, Notifier
 from bot.services.oparl.apply import SyncApply
 from bot.services.oparl.client import OParlClient, ServerDown
-from bot.services.oparl.lists import ListProgress, ahead, walk
+from bot.services.oparl.lists import ListProgress, ahead, batches, walk
 from bot.services.oparl.values import reference, text
 from storage.models import AuditEntry, OParlSource
 from storage.queries.oparl import source_by_url, try_sync_lock
@@ -33,6 +33,9 @@ OVERLAP = timedelta(minutes=15)
 # PostgreSQL advisory lock key of the sync ("OParl" in a number).
 LOCK_KEY = 0x0BA71
 ACTOR = "OParl sync"
+# Objects applied together: a few statements per batch, not per page (servers send 20 to 1000
+# objects per page); memory stays bounded whatever the body's size.
+BATCH = 500
 
 # SQLite serves one instance: an in-process lock keeps a second sync (the interval job and a
 # command in the same process) from running at once. PostgreSQL adds an advisory lock, below.
@@ -190,8 +193,9 @@ async def _sync(
                 if target is None:
                     return
                 counter = result.lists.setdefault(name, ListProgress())
-                async for page in ahead(walk(client, target, since=since_, progress=counter)):
-                    await step(page)
+                pages = ahead(walk(client, target, since=since_, progress=counter))
+                async for batch in batches(pages, objects=BATCH):
+                    await step(batch)
                     if progress is not None:
                         progress(name, counter)
 

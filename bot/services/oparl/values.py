@@ -7,14 +7,16 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 _NOTHING = {"", "n/a", "na", "-", "null", "none"}
+_LONGEST_NOTHING = max(map(len, _NOTHING))
 
 
 def text(value: Any, limit: int | None = None) -> str | None:
     """A stripped string, or None for nothing ("N/A", "", null, not a string)."""
     if not isinstance(value, str):
         return None
-    stripped = " ".join(value.split())
-    if stripped.casefold() in _NOTHING:
+    words = value.split()
+    stripped = words[0] if len(words) == 1 else " ".join(words)  # ids and URLs: one word
+    if len(stripped) <= _LONGEST_NOTHING and stripped.casefold() in _NOTHING:
         return None
     return stripped[:limit] if limit else stripped
 
