@@ -149,10 +149,17 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.admin = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
     none = caller.t("invites.none")
+    # Name the kind of organization chosen: a department is no faction.
+    if draft.department:
+        home = caller.t("invites.home.department", name=draft.faction_name or none)
+    elif draft.faction:
+        home = caller.t("invites.home.faction", name=draft.faction_name or none)
+    else:
+        home = caller.t("invites.home.none", none=none)
     text = caller.t(
         "invites.confirm",
         name=draft.name,
-        faction=draft.faction_name or none,
+        home=home,
         function=draft.function or none,
         admin=caller.t("invites.answer_yes" if draft.admin else "invites.answer_no"),
     )

@@ -289,7 +289,9 @@ async def test_the_chat_invitation_offers_the_departments(
     await admin.press("🏛 Dezernat für Soziales")
     await admin.send("Leiter des Kämmereiamts")
     await admin.press("Nein")
-    assert "Fraktion: Dezernat für Soziales und Gesundheit" in (admin.last.text or "")
+    confirmation = admin.last.text or ""
+    assert "Verwaltungsbereich: Dezernat für Soziales und Gesundheit" in confirmation
+    assert "Fraktion" not in confirmation  # a department is no faction
     await admin.press("Einladung anlegen")
     async with sessions() as session:
         karl = (
@@ -299,6 +301,47 @@ async def test_the_chat_invitation_offers_the_departments(
         )
     assert karl.department is not None and karl.department.key == "dezernat-soziales"
     assert karl.faction_id is None
+
+
+async def test_the_invitation_confirmation_names_the_kind_of_organization(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Emma English", 502, admin=True, language="en")
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await start_bot()
+    emma = api.user(502, "Emma", language_code="en")
+    await emma.send("/einladen")
+    await emma.send("Karl Kasse")
+    await emma.press("🏛 Dezernat für Soziales und Gesundheit (administration)")
+    await emma.send("-")
+    await emma.press("No")
+    assert (emma.last.text or "").splitlines()[1:] == [
+        "Name: Karl Kasse",
+        "Department: Dezernat für Soziales und Gesundheit",
+        "Function: –",
+        "Administrator: No",
+    ]
+    await emma.press("Cancel")
+
+    martin = api.user(500, "Martin")
+    await martin.send("/einladen")
+    await martin.send("Nora Neutral")
+    await martin.press("Weder Fraktion noch Verwaltung")
+    await martin.send("Protokoll")
+    await martin.press("Ja")
+    assert (martin.last.text or "").splitlines()[1:] == [
+        "Name: Nora Neutral",
+        "Fraktion / Verwaltung: –",
+        "Funktion: Protokoll",
+        "Administrationsrechte: Ja",
+    ]
+
+    await martin.send("/einladen")
+    await martin.send("Sven Sozial")
+    await martin.press("SPD-Fraktion")
+    await martin.send("Sprecher")
+    await martin.press("Nein")
+    assert "\nFraktion: SPD-Fraktion\n" in (martin.last.text or "")
 
 
 async def test_new_links_for_those_a_broadcast_did_not_reach(
