@@ -7,10 +7,10 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot.access import Caller, admins_only
+from bot.services.audit_history import audit_history
 from bot.ui import reply
 from bot.views.audit import history_text
 from bot.views.text import split_blocks
-from storage.queries import audit
 
 Context = ContextTypes.DEFAULT_TYPE
 SHOWN_ENTRIES = 20
@@ -20,8 +20,8 @@ SHOWN_ENTRIES = 20
 async def show_history(update: Update, context: Context, caller: Caller) -> None:
     runtime = caller.runtime
     async with runtime.sessions() as session:
-        entries = await audit.entries(session, limit=SHOWN_ENTRIES)
-    for text in split_blocks(history_text(entries, caller.language, runtime.tz), sep="\n"):
+        history = await audit_history(session, limit=SHOWN_ENTRIES)
+    for text in split_blocks(history_text(history, caller.language, runtime.tz), sep="\n"):
         await reply(update, text)
 
 

@@ -12,10 +12,10 @@ from bot.cli.common import fail, fail_with, open_runtime, run_async, strip_html
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import format_short
+from bot.services.audit_history import audit_history
 from bot.services.invites import check_new_name, create_invite, deep_link
 from bot.services.members import Section, member_overview
 from bot.views.audit import history_text
-from storage.queries import audit as audit_log
 
 
 async def _bot_username(settings: Settings) -> str:
@@ -120,7 +120,7 @@ async def audit(limit: int) -> None:
     invited, removed, promoted, published, changed or broadcast what."""
     async with open_runtime() as runtime:
         async with runtime.sessions() as session:
-            entries = await audit_log.entries(session, limit=limit)
+            history = await audit_history(session, limit=limit)
         language = runtime.settings.language
-        for line in history_text(entries, language, runtime.tz):
+        for line in history_text(history, language, runtime.tz):
             click.echo(strip_html(line))

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.i18n import Html, catalog, escape, format_short, t
+from bot.values.audit import AuditHistory
 from storage.models import AuditEntry
 
 # Sections of an import's counts, in the order they are shown.
@@ -103,69 +104,90 @@ def _role(data: Mapping[str, Any], language: str) -> Html:
     return Html(f"{role}, {escape(home)}") if home else role
 
 
-# Extra values an action's template uses, computed from the entry's details.
-Extras = Callable[[Mapping[str, Any], str, tzinfo], dict[str, object]]
+def _audience(stored: object, language: str, names: Mapping[str, str]) -> str:
+    """A broadcast's stored audience ('everyone', 'faction:spd') as words: 'alle Mitglieder',
+    'die Fraktion „SPD-Fraktion“' (the faction's key when its name is not known)."""
+    code = str(stored or "")
+    kind, _, key = code.partition(":")
+    if kind == "faction" and key:
+        return str(t(language, "audit.audience.faction", name=names.get(key, key)))
+    label = f"audit.audience.{kind}"
+    if not key and kind != "faction" and _has(language, label):
+        return str(t(language, label))
+    return code or str(t(language, "audit.none"))  # an audience this version does not know
+
+
+# Extra values an action's template uses, computed from the entry's details and the names of
+# the organizations they refer to by key.
+Extras = Callable[[Mapping[str, Any], str, tzinfo, Mapping[str, str]], dict[str, object]]
 EXTRAS: dict[str, Extras] = {
-    "invite": lambda data, language, tz: {"role": _role(data, language)},
-    "promote": lambda data, language, tz: {
+    "invite": lambda data, language, tz, names: {"role": _role(data, language)},
+    "promote": lambda data, language, tz, names: {
         "why": t(language, "audit.configured") if data.get("configured") else ""
     },
-    "broadcast": lambda data, language, tz: {
-        "audience": data.get("audience", ""),
+    "broadcast": lambda data, language, tz, names: {
+        "audience": _audience(data.get("audience"), language, names),
         "chats": data.get("chats", 0),
     },
-    "create_meeting": lambda data, language, tz: {
+    "create_meeting": lambda data, language, tz, names: {
         "when": _value(data.get("start") or data.get("when"), language, tz)
     },
-    "cancel_meeting": lambda data, language, tz: {
+    "cancel_meeting": lambda data, language, tz, names: {
         "when": _value(data.get("start") or data.get("when"), language, tz),
         "reason": t(language, "audit.reason", reason=data["reason"]) if data.get("reason") else "",
     },
-    "move_meeting": lambda data, language, tz: {
+    "move_meeting": lambda data, language, tz, names: {
         "changes": _changes(data, language, tz) or data.get("change", ""),
         "reason": t(language, "audit.reason", reason=data["reason"]) if data.get("reason") else "",
     },
-    "edit_meeting": lambda data, language, tz: {"changes": _changes(data, language, tz)},
-    "edit_paper": lambda data, language, tz: {"changes": _changes(data, language, tz)},
-    "edit_agenda": lambda data, language, tz: {"number": data.get("number", "")},
-    "publish_paper": lambda data, language, tz: {"name": data.get("name", "")},
-    "attach_file": lambda data, language, tz: {"file": data.get("file", "")},
-    "import": lambda data, language, tz: {"counts": _import_counts(data, language)},
-    "set_department": lambda data, language, tz: {
+    "edit_meeting": lambda data, language, tz, names: {"changes": _changes(data, language, tz)},
+    "edit_paper": lambda data, language, tz, names: {"changes": _changes(data, language, tz)},
+    "edit_agenda": lambda data, language, tz, names: {"number": data.get("number", "")},
+    "publish_paper": lambda data, language, tz, names: {"name": data.get("name", "")},
+    "attach_file": lambda data, language, tz, names: {"file": data.get("file", "")},
+    "import": lambda data, language, tz, names: {"counts": _import_counts(data, language)},
+    "set_department": lambda data, language, tz, names: {
         "department": data.get("department") or t(language, "audit.none")
     },
 }
 
 
-def entry_text(entry: AuditEntry, language: str, tz: tzinfo) -> Html:
-    """What happened, without who and when: 'hat Clara Neu eingeladen (Mitglied, Linke)'."""
+def entry_text(
+    entry: AuditEntry, language: str, tz: tzinfo, names: Mapping[str, str] | None = None
+) -> Html:
+    """What happened, without who and when: 'hat Clara Neu eingeladen (Mitglied, Linke)'.
+
+    `names`: organization names by key (AuditHistory.organization_names)."""
     key = f"audit.action.{entry.action}"
     data: Mapping[str, Any] = entry.data or {}
     if not _has(language, key) or (not entry.subject and entry.detail and entry.action != "import"):
         # An action without a template, or an old sentence that could not be read back.
         return Html(escape(entry.detail or entry.action))
     extras = EXTRAS.get(entry.action)
-    values = extras(data, language, tz) if extras else {}
+    values = extras(data, language, tz, names or {}) if extras else {}
     return t(language, key, subject=entry.subject, **values)
 
 
-def entry_line(entry: AuditEntry, language: str, tz: tzinfo) -> str:
+def entry_line(
+    entry: AuditEntry, language: str, tz: tzinfo, names: Mapping[str, str] | None = None
+) -> str:
     return str(
         t(
             language,
             "audit.line",
             when=format_short(entry.at, language, tz),
             actor=actor_label(entry, language),
-            what=entry_text(entry, language, tz),
+            what=entry_text(entry, language, tz, names),
         )
     )
 
 
-def history_text(entries: list[AuditEntry], language: str, tz: tzinfo) -> list[str]:
+def history_text(history: AuditHistory, language: str, tz: tzinfo) -> list[str]:
     """The header and one line per entry, newest first."""
+    entries, names = history.entries, history.organization_names
     if not entries:
         return [str(t(language, "audit.empty"))]
     return [
         str(t(language, "audit.header", count=len(entries))),
-        *(entry_line(entry, language, tz) for entry in entries),
+        *(entry_line(entry, language, tz, names) for entry in entries),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,6 +29,14 @@ async def lock_organization(session: AsyncSession, *, key: str) -> None:
     writer at a time): changes that count its members, such as "not the last administrator",
     are then made one after the other, also when chats are handled in parallel."""
     await session.execute(select(Organization.id).where(Organization.key == key).with_for_update())
+
+
+async def names_by_key(session: AsyncSession, *, keys: Collection[str]) -> dict[str, str]:
+    """The names of the organizations with these keys; a key that names none is left out."""
+    if not keys:
+        return {}
+    query = select(Organization.key, Organization.name).where(Organization.key.in_(keys))
+    return {key: name for key, name in (await session.execute(query)).all()}
 
 
 async def all_organizations(session: AsyncSession) -> list[Organization]:

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import broadcast_progress
+from bot.config import Settings
 from bot.localapi import LocalBotApi
+from bot.services.broadcast import AudienceChoice, create_broadcast
 from bot.services.invites import create_invite
 from storage.models import AgendaItem, AuditEntry, Invite, Meeting, MeetingKind, Paper, Person
 from tests.conftest import AddMember
@@ -131,13 +133,31 @@ async def test_the_change_history_in_each_language(
 ) -> None:
     await add_member("Dr. Martin Muster", 500, admin=True)
     await add_member("Emma English", 502, admin=True, language="en")
+    await add_member("Anna Beispiel", 503, faction="spd")
     await _invite(sessions, "Clara Neu", faction_key="spd")
+    async with sessions.begin() as session:
+        await create_broadcast(
+            session,
+            actor=None,
+            body="Termin verschoben",
+            choice=AudienceChoice.parse("faction:spd"),
+            settings=Settings(_env_file=None),
+            now=datetime.now(UTC),
+        )
     await start_bot()
     [german] = await api.user(500, "Martin").send("/verlauf")
-    assert (german.text or "").startswith("Änderungsverlauf (die letzten 1 Einträge)")
+    assert (german.text or "").startswith("Änderungsverlauf (die letzten 2 Einträge)")
     assert "Kommandozeile: hat Clara Neu eingeladen (Mitglied, SPD-Fraktion)" in (german.text or "")
+    assert (
+        "Kommandozeile: hat ein Rundschreiben an die Fraktion „SPD-Fraktion“ geschickt (1 Chats)"
+        in (german.text or "")
+    )
+    assert "faction:spd" not in (german.text or "")
     [english] = await api.user(502, "Emma", language_code="en").send("/verlauf")
     assert "command line: invited Clara Neu (member, SPD-Fraktion)" in (english.text or "")
+    assert "command line: sent a broadcast to the faction “SPD-Fraktion” (1 chats)" in (
+        english.text or ""
+    )
 
 
 async def test_lookup_buttons_refuse_outside_a_private_chat(

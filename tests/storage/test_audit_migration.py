@@ -71,7 +71,7 @@ async def test_old_entries_read_in_the_readers_language(empty_database_url: str)
             "(laut GREMIENBOT_ADMINS)",
             "Kommandozeile: hat lenkungsgruppe.yaml importiert: "
             "bodies 1 created; meetings 32 created",
-            "Martin Muster: hat ein Rundschreiben an „everyone“ geschickt (9 Chats): "
+            "Martin Muster: hat ein Rundschreiben an alle Mitglieder geschickt (9 Chats): "
             "„Die Präsentationen“",
             "Martin Muster: did something nobody foresaw",
         ]
