@@ -419,3 +419,8 @@ async def test_a_member_is_assigned_to_a_department_in_the_chat(
     [listing] = await admin.send("/mitglieder")
     assert "SPD-Fraktion" not in (listing.text or "")
     assert "Verwaltung" in (listing.text or "")
+    [history] = await admin.send("/verlauf")
+    assert (
+        "Dr. Martin Muster: hat Carla Controlling der Verwaltung zugeordnet "
+        "(Dezernat für Soziales und Gesundheit)" in (history.text or "")
+    )
