@@ -157,6 +157,14 @@ async def consultation_papers(
     return {oparl_id or "": (found, ref, paper_id) for oparl_id, found, ref, paper_id in rows}
 
 
+async def paper_names(session: AsyncSession, *, ids: Collection[int]) -> dict[int, str]:
+    """The titles of these papers by id."""
+    if not ids:
+        return {}
+    query = select(Paper.id, Paper.name).where(Paper.id.in_(set(ids)))
+    return {paper_id: name for paper_id, name in (await session.execute(query)).all()}
+
+
 async def link_consultations(
     session: AsyncSession, *, links: list[tuple[int, int, object]]
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.localoparl.sample import build
+from bot.localoparl.sample import BERLIN, build
 from bot.localoparl.server import LocalOParl
 from bot.services.oparl.files import document_for_member
 from storage.models import File, Meeting
@@ -123,6 +123,40 @@ async def test_a_decision_on_a_vorlage_reaches_members_once(
         "⚖️ <b>Beschluss zur Vorlage 2030/001</b>\nSozialstrategie &amp; Co\n"
         "Sozialausschuss: Einstimmig zur Annahme empfohlen"
     )
+    sent = len(await deliveries(sessions))
+    again = await sync(sessions, oparl, now=after + timedelta(minutes=5))
+    assert again.report.is_empty and len(await deliveries(sessions)) == sent
+
+
+async def test_a_decision_in_a_meeting_published_only_afterwards_reaches_members(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    """The RIS often publishes a special session only with its results: the meeting is new to
+    the sync and its decision on a Vorlage is news all the same."""
+    await prepare(sessions)
+    store = oparl.store
+    sample = build(store)
+    await sync(sessions, oparl)
+    store.tick(600)
+    special = store.add_meeting(
+        sample["kt"], "Sondersitzung des Kreistags", datetime(2030, 3, 6, 15, 0, tzinfo=BERLIN)
+    )
+    store.add_agenda_item(special, "1", "Sozialstrategie", None, touch=False)
+    decision_step = sample["paper"]["consultation"][1]  # the Kreistag's (Entscheidung)
+    item = special["agendaItem"][0]
+    item["consultation"], item["result"] = decision_step["id"], "Beschlossen"
+    decision_step["meeting"], decision_step["agendaItem"] = special["id"], item["id"]
+    store.change("meeting", special)
+    store.change("paper", sample["paper"])
+    after = datetime(2030, 3, 7, 9, 0, tzinfo=UTC)
+    result = await sync(sessions, oparl, now=after)
+    assert [c.key for c in result.report.papers.changed] == ["2030/001"]
+    decisions = [
+        row for row in by_chat(await deliveries(sessions))[ANNA] if row.kind == "paper_decision"
+    ]
+    assert [row.payload["text"] for row in decisions] == [
+        "⚖️ <b>Beschluss zur Vorlage 2030/001</b>\nSozialstrategie &amp; Co\nKreistag: Beschlossen"
+    ]
     sent = len(await deliveries(sessions))
     again = await sync(sessions, oparl, now=after + timedelta(minutes=5))
     assert again.report.is_empty and len(await deliveries(sessions)) == sent

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.services.oparl.client import OParlClient
 from bot.services.oparl.values import reference
 
 JsonDict = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass
@@ -111,6 +112,16 @@ async def ahead(
         fetching.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await fetching
+
+
+async def turns(items: Iterable[T], *, every: int = 50) -> AsyncIterator[T]:
+    """The items, with a turn of the event loop after every `every` of them: applying a batch
+    is a stretch of pure Python, and the page reader must answer the server in between (send
+    the next request), or the server waits for the sync and the sync for the server."""
+    for index, item in enumerate(items, start=1):
+        yield item
+        if index % every == 0:
+            await asyncio.sleep(0)
 
 
 async def batches(

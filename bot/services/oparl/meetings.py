@@ -15,6 +15,7 @@ from bot.services.importer.report import (
 )
 from bot.services.importer.schema import MeetingIn
 from bot.services.oparl import mapping
+from bot.services.oparl.lists import turns
 from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
 from bot.services.oparl.values import as_list, flag, is_tombstone, reference, text, when
 from bot.services.organization_names import (
@@ -30,6 +31,7 @@ from storage.queries.oparl import (
     link_consultations,
     meeting_keys_by_oparl_ids,
     meeting_keys_with_prefixes,
+    paper_names,
     unsynced_meetings_at,
 )
 from storage.queries.oparl_bulk import insert_rows, reserve_ids
@@ -91,7 +93,7 @@ class MeetingSteps(SyncState):
         agendas: dict[str, list[mapping.AgendaEntry]] = {}
         bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
         fresh: list[NewMeeting] = []
-        for (item, _, org, start), key in zip(live, keys, strict=True):
+        async for (item, _, org, start), key in turns(zip(live, keys, strict=True)):
             existing = upsert.meetings.get(key)
             entries = mapping.agenda(item.get("agendaItem"), papers)
             name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
@@ -122,6 +124,7 @@ class MeetingSteps(SyncState):
         for meeting_in in pending:
             upsert.upsert_meeting(meeting_in)
         inserted = await self._insert_meetings(fresh, paper_ids)
+        await self._decisions_in_new_meetings(fresh, paper_ids)
         live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
         keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
@@ -180,7 +183,7 @@ class MeetingSteps(SyncState):
         meetings: list[dict[str, Any]] = []
         items: list[dict[str, Any]] = []
         files: list[dict[str, Any]] = []
-        for new, meeting_id in zip(fresh, ids, strict=True):
+        async for new, meeting_id in turns(zip(fresh, ids, strict=True)):
             item = new.item
             files += [
                 {"paper_id": None, "meeting_id": meeting_id, "role": role, **self._file_values(f)}
@@ -246,6 +249,34 @@ class MeetingSteps(SyncState):
                     paper.reference,
                     paper.name,
                     (FieldChange("decision", old, f"{meeting.organization.name}: {result}"),),
+                )
+            )
+
+    async def _decisions_in_new_meetings(
+        self, fresh: list[NewMeeting], paper_ids: dict[str, int]
+    ) -> None:
+        """A meeting the RIS publishes only with its results (entered afterwards): its decisions
+        on Vorlagen are news as much as a result added to a known meeting. Not looked at when
+        no one is told (the first sync)."""
+        if not self.report.notify:
+            return
+        decided = [
+            (new, entry) for new in fresh for entry in new.agenda if entry.result and entry.paper
+        ]
+        if not decided:
+            return
+        names = await paper_names(
+            self.session, ids=[paper_ids[entry.paper or ""] for _, entry in decided]
+        )
+        for new, entry in decided:
+            paper_id = paper_ids[entry.paper or ""]
+            self.report.papers.changed.append(
+                EntityChange(
+                    PAPER,
+                    paper_id,
+                    entry.paper or "",
+                    names.get(paper_id, entry.paper or ""),
+                    (FieldChange("decision", None, f"{new.organization.name}: {entry.result}"),),
                 )
             )
 

@@ -10,6 +10,7 @@ from bot.services.importer.apply import Upsert
 from bot.services.importer.report import PAPER, EntityRef
 from bot.services.importer.schema import ConsultationIn, PaperIn
 from bot.services.oparl import mapping
+from bot.services.oparl.lists import turns
 from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
 from bot.services.oparl.values import as_list, day, flag, is_tombstone, reference, text
 from storage.models import File
@@ -80,7 +81,7 @@ class PaperSteps(SyncState):
         }
         meetings = await meeting_keys_by_oparl_ids(self.session, oparl_ids=meeting_refs)
         chosen: list[Chosen] = []
-        for item, oparl_id in live:
+        async for item, oparl_id in turns(live):
             steps, organizations = self._consultations(item, meetings)
             followed = self._followed_of(organizations)
             if oparl_id not in known and not followed:
@@ -181,7 +182,7 @@ class PaperSteps(SyncState):
         created: list[EntityRef] = []
         organization_ids = {key: organization.id for key, organization in self.by_key.items()}
         meeting_ids = self.meeting_ids
-        for row, paper_id in zip(fresh, ids, strict=True):
+        async for row, paper_id in turns(zip(fresh, ids, strict=True)):
             item = row.item
             originator = self._originator(item, None)
             name = text(item.get("name")) or row.reference
