@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, any_, bindparam, delete, or_, select, text, update
+from sqlalchemy import Table, any_, delete, or_, select, text, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,7 +169,7 @@ async def link_consultations(
     session: AsyncSession, *, links: list[tuple[int, int, object]]
 ) -> None:
     """Fill in the meeting (and day) of consultations that a meeting's agenda names, in one
-    executemany. Core, not ORM: an ORM update would evaluate every object in the session."""
+    statement, below the ORM (an ORM update would evaluate every object in the session)."""
     if not links:
         return
     table = _table(Consultation)
@@ -188,13 +188,15 @@ async def link_consultations(
             {"consultation": consultation, "meeting": meeting, "day": day},
         )
         return
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("consultation"), table.c.meeting_id.is_(None))
-        .values(meeting_id=bindparam("meeting"), date=bindparam("day"))
-    )
-    await session.execute(
-        statement, [{"consultation": c, "meeting": m, "day": d} for c, m, d in links]
+    # SQLite: the driver's executemany (SQLAlchemy's builds a parameter set per row in Python).
+    await session.flush()
+    await session.run_sync(raise_versions, [COUNCIL])
+    connection = await session.connection()
+    as_day = table.c.date.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    raw: Any = (await connection.get_raw_connection()).driver_connection
+    await raw.executemany(
+        "UPDATE consultations SET meeting_id = ?, date = ? WHERE id = ? AND meeting_id IS NULL",
+        [(m, as_day(d) if as_day else d, c) for c, m, d in links],
     )
 
 

@@ -14,8 +14,10 @@ def text(value: Any, limit: int | None = None) -> str | None:
     """A stripped string, or None for nothing ("N/A", "", null, not a string)."""
     if not isinstance(value, str):
         return None
+    if len(value) > _LONGEST_NOTHING and " " not in value and value.isprintable():
+        return value[:limit] if limit else value  # ids and URLs: no whitespace at all
     words = value.split()
-    stripped = words[0] if len(words) == 1 else " ".join(words)  # ids and URLs: one word
+    stripped = " ".join(words)
     if len(stripped) <= _LONGEST_NOTHING and stripped.casefold() in _NOTHING:
         return None
     return stripped[:limit] if limit else stripped
