@@ -100,13 +100,17 @@ class PaperSteps(SyncState):
         for row in chosen:
             if owners.get(row.reference) not in (None, row.oparl_id):
                 self.skipped.append(row.oparl_id)  # another RIS object has this reference
-                continue
-            existing = upsert.papers.get(row.reference)
-            if existing is None and bulk:
+            elif row.reference not in upsert.papers and bulk:
                 fresh.append(row)
-                continue
-            item = row.item
-            upsert.upsert_paper(  # a change, an adoption, or a reference twice on the page
+            else:  # a change, an adoption, or a reference twice on the page
+                applied.append(row)
+        # Papers there already go through the importer, with the meetings of their steps.
+        upsert.meetings = await meetings_by_keys(
+            self.session, keys={s.meeting for row in applied for s in row.steps if s.meeting}
+        )
+        for row in applied:
+            item, existing = row.item, upsert.papers.get(row.reference)
+            upsert.upsert_paper(
                 PaperIn.model_construct(
                     reference=row.reference,
                     name=text(item.get("name")) or row.reference,
@@ -120,11 +124,6 @@ class PaperSteps(SyncState):
                     consultations=[step.as_item() for step in row.steps],
                 )
             )
-            applied.append(row)
-        # The Beratungsfolge of papers there already is replaced through the importer.
-        upsert.meetings = await meetings_by_keys(
-            self.session, keys={s.meeting for row in applied for s in row.steps if s.meeting}
-        )
         for row in applied:
             # Set before the flush, so a new row is written once, with them.
             paper = upsert.papers[row.reference]
