@@ -466,3 +466,24 @@ async def test_the_member_detail_names_the_kind_of_organization(
     await martin.press("« Zurück zur Liste")
     await martin.press("Nora Neutral")
     assert (martin.last.text or "").splitlines()[1] == "Fraktion / Verwaltung: –"
+
+
+async def test_taking_a_member_out_of_the_administration_reads_as_a_removal(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Emma English", 502, admin=True, language="en")
+    await add_member("Karl Kasse", 503, department="dezernat-soziales")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/mitglieder")
+    await admin.press("Karl Kasse")
+    await admin.press("🏛 Verwaltungsbereich")
+    await admin.press("Keinem (kein Teil der Verwaltung)")
+    assert (admin.last.text or "").splitlines()[1] == "Fraktion / Verwaltung: –"
+    [history] = await admin.send("/verlauf")
+    [line] = (history.text or "").splitlines()[1:]  # "{when} – {actor}: {what}"
+    assert line.endswith(" – Dr. Martin Muster: hat Karl Kasse aus der Verwaltung genommen")
+    [history] = await api.user(502, "Emma", language_code="en").send("/verlauf")
+    [line] = (history.text or "").splitlines()[1:]
+    assert line.endswith(" – Dr. Martin Muster: removed Karl Kasse from the administration")
