@@ -31,7 +31,10 @@ GERMAN_IN_ENGLISH = re.compile(
 # German an English reader meets on purpose: the commands, and the name of the language.
 ALLOWED_IN_ENGLISH = re.compile(r"/\w+|Deutsch")
 # In English a meeting is a "meeting" and a Vorlage a "proposal" (not a "date" or a "paper").
-OTHER_TERMS = re.compile(r"\b(paper|papers|Paper)\b|\b[Dd]ates? (changed|moved|cancelled)\b")
+OTHER_TERMS = re.compile(
+    r"\b(paper|papers|Paper)\b|\b[Dd]ates? (changed|moved|cancelled)\b"
+    r"|\b(created|moved|cancelled|changed) the dates?\b"
+)
 
 
 def test_english_has_no_german_fragments_and_one_term_per_concept() -> None:

@@ -146,10 +146,16 @@ EXTRAS: dict[str, Extras] = {
     "publish_paper": lambda data, language, tz, names: {"name": data.get("name", "")},
     "attach_file": lambda data, language, tz, names: {"file": data.get("file", "")},
     "import": lambda data, language, tz, names: {"counts": _import_counts(data, language)},
-    "set_department": lambda data, language, tz, names: {
-        "department": data.get("department") or t(language, "audit.none")
-    },
+    "set_department": lambda data, language, tz, names: {"department": data.get("department")},
 }
+
+
+def _template(action: str, data: Mapping[str, Any]) -> str:
+    """The catalog key of an entry's sentence. A set_department without a department took the
+    member out of the administration: it reads as a removal, not as an assignment to '–'."""
+    if action == "set_department" and not data.get("department"):
+        return "audit.action.clear_department"
+    return f"audit.action.{action}"
 
 
 def entry_text(
@@ -158,8 +164,8 @@ def entry_text(
     """What happened, without who and when: 'hat Clara Neu eingeladen (Mitglied, Linke)'.
 
     `names`: organization names by key (AuditHistory.organization_names)."""
-    key = f"audit.action.{entry.action}"
     data: Mapping[str, Any] = entry.data or {}
+    key = _template(entry.action, data)
     if not _has(language, key) or (not entry.subject and entry.detail and entry.action != "import"):
         # An action without a template, or an old sentence that could not be read back.
         return Html(escape(entry.detail or entry.action))

@@ -424,3 +424,66 @@ async def test_a_member_is_assigned_to_a_department_in_the_chat(
         "Dr. Martin Muster: hat Carla Controlling der Verwaltung zugeordnet "
         "(Dezernat für Soziales und Gesundheit)" in (history.text or "")
     )
+
+
+async def test_the_member_detail_names_the_kind_of_organization(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await add_member("Emma English", 502, admin=True, language="en")
+    await add_member("Anna Beispiel", 503, faction="spd")
+    await add_member("Nora Neutral", 504, function="Protokoll")
+    await start_bot()
+    emma = api.user(502, "Emma", language_code="en")
+    await emma.send("/mitglieder")
+    await emma.press("Dr. Martin Muster")
+    assert (emma.last.text or "").splitlines()[:3] == [
+        "Dr. Martin Muster",
+        "Department: Dezernat für Soziales und Gesundheit",
+        "Function: –",
+    ]
+    assert "Faction" not in (emma.last.text or "")  # a department is no faction
+    await emma.press("« Back to the list")
+    await emma.press("Anna Beispiel")
+    assert (emma.last.text or "").splitlines()[1] == "Faction: SPD-Fraktion"
+    await emma.press("« Back to the list")
+    await emma.press("Nora Neutral")
+    assert (emma.last.text or "").splitlines()[1:3] == [
+        "Faction / administration: –",
+        "Function: Protokoll",
+    ]
+
+    martin = api.user(500, "Martin")
+    await martin.send("/mitglieder")
+    await martin.press("Dr. Martin Muster")
+    assert (martin.last.text or "").splitlines()[1] == (
+        "Verwaltungsbereich: Dezernat für Soziales und Gesundheit"
+    )
+    assert "Fraktion" not in (martin.last.text or "")
+    await martin.press("« Zurück zur Liste")
+    await martin.press("Anna Beispiel")
+    assert (martin.last.text or "").splitlines()[1] == "Fraktion: SPD-Fraktion"
+    await martin.press("« Zurück zur Liste")
+    await martin.press("Nora Neutral")
+    assert (martin.last.text or "").splitlines()[1] == "Fraktion / Verwaltung: –"
+
+
+async def test_taking_a_member_out_of_the_administration_reads_as_a_removal(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True)
+    await add_member("Emma English", 502, admin=True, language="en")
+    await add_member("Karl Kasse", 503, department="dezernat-soziales")
+    await start_bot()
+    admin = api.user(500, "Martin")
+    await admin.send("/mitglieder")
+    await admin.press("Karl Kasse")
+    await admin.press("🏛 Verwaltungsbereich")
+    await admin.press("Keinem (kein Teil der Verwaltung)")
+    assert (admin.last.text or "").splitlines()[1] == "Fraktion / Verwaltung: –"
+    [history] = await admin.send("/verlauf")
+    [line] = (history.text or "").splitlines()[1:]  # "{when} – {actor}: {what}"
+    assert line.endswith(" – Dr. Martin Muster: hat Karl Kasse aus der Verwaltung genommen")
+    [history] = await api.user(502, "Emma", language_code="en").send("/verlauf")
+    [line] = (history.text or "").splitlines()[1:]
+    assert line.endswith(" – Dr. Martin Muster: removed Karl Kasse from the administration")

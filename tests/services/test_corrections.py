@@ -222,6 +222,6 @@ async def test_a_reason_for_a_move_and_a_cancellation(sessions: Sessions) -> Non
     [cancelled] = await _notices(sessions, "meeting_cancelled")
     assert "💬 Grund: Zu wenige Anmeldungen" in cancelled
     assert await _last_audit(sessions, "en") == (
-        "cancelled the date “Sitzung des Sozialausschusses” (11/03/2030, 14:00)"
+        "cancelled the meeting “Sitzung des Sozialausschusses” (11/03/2030, 14:00)"
         " – reason: Zu wenige Anmeldungen"
     )

@@ -115,7 +115,7 @@ async def test_created_meetings_get_readable_unique_keys_and_a_report(
         ("meeting", "sozialausschuss-2021-07-05-1", "Sitzung des Sozialausschusses")
     ]
     assert (await audit_details(sessions))[0] == (
-        "create_meeting: created the date “Sitzung des Sozialausschusses” (05/07/2021, 14:00)"
+        "create_meeting: created the meeting “Sitzung des Sozialausschusses” (05/07/2021, 14:00)"
     )
 
 
@@ -186,7 +186,7 @@ async def test_moving_raises_the_sequence_and_reports_old_and_new_values(
         assert (stored.start, stored.sequence, stored.key) == (later, 1, meeting.key)
         assert stored.location == "Landratsamt Konstanz"
     assert (await audit_details(sessions))[-1] == (
-        "move_meeting: moved the date “Sitzung des Sozialausschusses”: "
+        "move_meeting: moved the meeting “Sitzung des Sozialausschusses”: "
         "start 05/07/2021, 14:00 → 12/07/2021, 14:00; "
         "end 05/07/2021, 17:00 → 12/07/2021, 16:00"
     )
