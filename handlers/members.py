@@ -24,6 +24,7 @@ from bot.services import members as service
 from bot.services.broadcast import unreached_ids
 from bot.services.invites import CreatedInvite, deep_link, reissue_all, reissue_invite
 from bot.ui import Button, answer_query, is_private, parse_callback, reply
+from bot.views.members import home_line
 from bot.views.pickers import confirm_rows, shorten
 from bot.views.text import split_blocks
 from storage.models import Announcement, Person
@@ -105,22 +106,12 @@ async def back_to_list(update: Update, context: Context, caller: Caller) -> None
     await _show_list(update, caller, edit=True)
 
 
-def _home_line(caller: Caller, person: Person) -> str:
-    """'Fraktion: SPD-Fraktion', 'Verwaltungsbereich: Dezernat …' or 'Fraktion / Verwaltung: –':
-    named as in the /einladen confirmation, a department is no faction."""
-    if person.department is not None:
-        return caller.t("invites.home.department", name=person.department.name)
-    if person.faction is not None:
-        return caller.t("invites.home.faction", name=person.faction.name)
-    return caller.t("invites.home.none", none=caller.t("invites.none"))
-
-
 async def _show_detail(update: Update, caller: Caller, person: Person) -> None:
     none = caller.t("invites.none")
     text = caller.t(
         "members.detail",
         name=person.name,
-        home=Html(_home_line(caller, person)),
+        home=Html(home_line(caller.language, person)),
         function=person.function or none,
         role=caller.t("members.role_admin" if person.is_admin else "members.role_member"),
         linked=caller.t("members.linked" if person.telegram_user_id else "members.not_linked"),

@@ -34,6 +34,7 @@ async def personal_data(session: AsyncSession, *, person: Person) -> dict[str, A
             "name": person.name,
             "function": person.function,
             "faction": person.faction.name if person.faction else None,
+            "department": person.department.name if person.department else None,
             "administrator": person.is_admin,
             "telegram_user_id": person.telegram_user_id,
             "telegram_username": person.telegram_username,

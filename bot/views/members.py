@@ -1,4 +1,4 @@
-"""Texts about members shared by the member list and the invitation dialogue."""
+"""Texts about members shared by the member list, the invitation dialogue and /meine_daten."""
 
 from __future__ import annotations
 
@@ -25,3 +25,13 @@ def same_name_warning(language: str, check: SameName) -> Html:
     """'Achtung: Anna Beispiel (SPD-Fraktion) ist schon Mitglied. Trotzdem …?'"""
     names = ", ".join(named_with_home(language, person, home) for person, home in check.same)
     return t(language, "invites.same_name", names=Html(names))
+
+
+def home_line(language: str, person: Person) -> str:
+    """'Fraktion: SPD-Fraktion', 'Verwaltungsbereich: Dezernat …' or 'Fraktion / Verwaltung: –':
+    named as in the /einladen confirmation, a department is no faction."""
+    if person.department is not None:
+        return t(language, "invites.home.department", name=person.department.name)
+    if person.faction is not None:
+        return t(language, "invites.home.faction", name=person.faction.name)
+    return t(language, "invites.home.none", none=t(language, "invites.none"))

@@ -4,6 +4,7 @@ are checked, and the Änderungsverlauf in the reader's language."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -487,3 +488,24 @@ async def test_taking_a_member_out_of_the_administration_reads_as_a_removal(
     [history] = await api.user(502, "Emma", language_code="en").send("/verlauf")
     [line] = (history.text or "").splitlines()[1:]
     assert line.endswith(" – Dr. Martin Muster: removed Karl Kasse from the administration")
+
+
+async def test_my_data_names_the_department_of_a_member_of_the_administration(
+    api: LocalBotApi, start_bot: StartBot, add_member: AddMember
+) -> None:
+    await add_member("Dr. Martin Muster", 500, admin=True, department="dezernat-soziales")
+    await add_member("Anna Beispiel", 501, faction="spd", language="en")
+    await start_bot()
+    martin, anna = api.user(500, "Martin"), api.user(501, "Anna")
+    replies = await martin.send("/meine_daten")
+    summary = replies[0].text or ""
+    assert "Verwaltungsbereich: Dezernat für Soziales und Gesundheit" in summary
+    assert "Fraktion" not in summary
+    document = replies[1].document
+    assert document is not None
+    stored = json.loads(document.data)["person"]
+    assert (stored["department"], stored["faction"]) == (
+        "Dezernat für Soziales und Gesundheit",
+        None,
+    )
+    assert "Faction: SPD-Fraktion" in ((await anna.send("/meine_daten"))[0].text or "")
