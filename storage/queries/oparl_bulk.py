@@ -72,7 +72,11 @@ async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[
     for name in names:
         values = list(map(itemgetter(name), rows))
         processor = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        columns.append(values if processor is None else list(map(processor, values)))
+        if processor is None:
+            columns.append(values)
+            continue
+        nothing = processor(None)  # e.g. JSON's "null": serialised once, not once per row
+        columns.append([nothing if value is None else processor(value) for value in values])
     records = list(zip(*columns, strict=True))
     raw: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg or aiosqlite
     if dialect.name == "postgresql":
