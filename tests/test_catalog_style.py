@@ -34,6 +34,7 @@ ALLOWED_IN_ENGLISH = re.compile(r"/\w+|Deutsch")
 OTHER_TERMS = re.compile(
     r"\b(paper|papers|Paper)\b|\b[Dd]ates? (changed|moved|cancelled)\b"
     r"|\b(created|moved|cancelled|changed) the dates?\b"
+    r"|\b(?i:upcoming|all|publish) dates\b|\bwhich date\?"
 )
 
 
