@@ -30,7 +30,7 @@ from bot.errors import UserError
 from bot.i18n import format_when
 from bot.services.invites import check_new_name, create_invite, deep_link
 from bot.ui import Button, answer_query, parse_callback, reply
-from bot.views.members import same_name_warning
+from bot.views.members import home_line, same_name_warning
 from storage.models import OrganizationKind
 from storage.queries.members import departments, factions
 from storage.queries.organizations import by_id
@@ -149,17 +149,15 @@ async def got_admin(update: Update, context: Context, caller: Caller) -> int:
     draft = _draft(context)
     draft.admin = parse_callback(update, ADMIN_BUTTON).group(1) == "yes"
     none = caller.t("invites.none")
-    # Name the kind of organization chosen: a department is no faction.
-    if draft.department:
-        home = caller.t("invites.home.department", name=draft.faction_name or none)
-    elif draft.faction:
-        home = caller.t("invites.home.faction", name=draft.faction_name or none)
-    else:
-        home = caller.t("invites.home.none", none=none)
+    chosen = draft.faction_name or none
     text = caller.t(
         "invites.confirm",
         name=draft.name,
-        home=home,
+        home=home_line(
+            caller.language,
+            faction=chosen if draft.faction else None,
+            department=chosen if draft.department else None,
+        ),
         function=draft.function or none,
         admin=caller.t("invites.answer_yes" if draft.admin else "invites.answer_no"),
     )

@@ -24,7 +24,7 @@ from bot.services import members as service
 from bot.services.broadcast import unreached_ids
 from bot.services.invites import CreatedInvite, deep_link, reissue_all, reissue_invite
 from bot.ui import Button, answer_query, is_private, parse_callback, reply
-from bot.views.members import home_line
+from bot.views.members import person_home_line
 from bot.views.pickers import confirm_rows, shorten
 from bot.views.text import split_blocks
 from storage.models import Announcement, Person
@@ -111,7 +111,7 @@ async def _show_detail(update: Update, caller: Caller, person: Person) -> None:
     text = caller.t(
         "members.detail",
         name=person.name,
-        home=Html(home_line(caller.language, person)),
+        home=Html(person_home_line(caller.language, person)),
         function=person.function or none,
         role=caller.t("members.role_admin" if person.is_admin else "members.role_member"),
         linked=caller.t("members.linked" if person.telegram_user_id else "members.not_linked"),

@@ -14,7 +14,7 @@ from bot.menus import remove_personal_menu
 from bot.services.members import find_person, tell_admins_left
 from bot.services.privacy import leave_and_erase, personal_data
 from bot.ui import answer_query, is_private, parse_callback, reply
-from bot.views.members import home_line
+from bot.views.members import person_home_line
 
 Context = ContextTypes.DEFAULT_TYPE
 LEAVE_BUTTON = re.compile(r"leave:(yes|no)")
@@ -33,7 +33,7 @@ async def my_data(update: Update, context: Context, caller: Caller) -> None:
     summary = caller.t(
         "privacy.summary",
         name=person["name"],
-        home=home_line(caller.language, caller.person),
+        home=person_home_line(caller.language, caller.person),
         function=person["function"] or none,
         telegram=(
             f"{person['telegram_user_id']} (@{person['telegram_username']})"

@@ -27,11 +27,20 @@ def same_name_warning(language: str, check: SameName) -> Html:
     return t(language, "invites.same_name", names=Html(names))
 
 
-def home_line(language: str, person: Person) -> str:
-    """'Fraktion: SPD-Fraktion', 'Verwaltungsbereich: Dezernat …' or 'Fraktion / Verwaltung: –':
-    named as in the /einladen confirmation, a department is no faction."""
-    if person.department is not None:
-        return t(language, "invites.home.department", name=person.department.name)
-    if person.faction is not None:
-        return t(language, "invites.home.faction", name=person.faction.name)
+def home_line(language: str, *, faction: str | None, department: str | None) -> str:
+    """'Fraktion: SPD-Fraktion', 'Verwaltungsbereich: Dezernat …' or 'Fraktion / Verwaltung: –'
+    from the names of a member's faction and department: a department is no faction."""
+    if department is not None:
+        return t(language, "invites.home.department", name=department)
+    if faction is not None:
+        return t(language, "invites.home.faction", name=faction)
     return t(language, "invites.home.none", none=t(language, "invites.none"))
+
+
+def person_home_line(language: str, person: Person) -> str:
+    """`home_line` of a stored member."""
+    return home_line(
+        language,
+        faction=person.faction.name if person.faction else None,
+        department=person.department.name if person.department else None,
+    )
