@@ -21,6 +21,7 @@ from storage.models import (
     Organization,
     Paper,
 )
+from storage.queries.oparl_bulk import converted, driver_connection
 
 
 def _one_of(session: AsyncSession, column: Any, values: Collection[str]) -> Any:
@@ -189,14 +190,11 @@ async def link_consultations(
         )
         return
     # SQLite: the driver's executemany (SQLAlchemy's builds a parameter set per row in Python).
-    await session.flush()
-    await session.run_sync(raise_versions, [COUNCIL])
-    connection = await session.connection()
-    as_day = table.c.date.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-    raw: Any = (await connection.get_raw_connection()).driver_connection
+    raw, dialect = await driver_connection(session)
+    consultation, meeting, day = (list(column) for column in zip(*links, strict=True))
     await raw.executemany(
         "UPDATE consultations SET meeting_id = ?, date = ? WHERE id = ? AND meeting_id IS NULL",
-        [(m, as_day(d) if as_day else d, c) for c, m, d in links],
+        list(zip(meeting, converted(table.c.date, dialect, day), consultation, strict=True)),
     )
 
 

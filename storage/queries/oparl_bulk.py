@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Column, Table, func, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.feed_versions import COUNCIL, raise_versions
@@ -54,31 +55,39 @@ async def reserve_ids(session: AsyncSession, *, table: str, count: int) -> list[
     return list(range(largest + 1, largest + 1 + count))
 
 
-async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (column values, ids included, the same columns in each) into `table`.
+async def driver_connection(session: AsyncSession) -> tuple[Any, Dialect]:
+    """The driver's own connection (asyncpg or aiosqlite) in the session's transaction, and the
+    dialect, for writes below SQLAlchemy. The session's pending rows are flushed first, as an
+    execute would autoflush, and the council feed counter is raised: no session event sees
+    these writes."""
+    await session.flush()
+    await session.run_sync(raise_versions, [COUNCIL])
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    return raw, connection.dialect
 
-    The values pass through their columns' own bind processors (UTC date-times, enums by
-    name), so they are stored exactly as the ORM would store them.
-    """
+
+def converted(column: Column[Any], dialect: Dialect, values: list[Any]) -> list[Any]:
+    """`values` as the column's own bind processor stores them (UTC date-times, dates and
+    enums as SQLite stores them, JSON), exactly as the ORM would."""
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is None:
+        return values
+    nothing = processor(None)  # e.g. JSON's "null": serialised once, not once per row
+    return [nothing if value is None else processor(value) for value in values]
+
+
+async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (column values, ids included, the same columns in each) into `table`."""
     if not rows:
         return
-    await session.flush()  # the session's pending rows first, as an execute would autoflush
-    await session.run_sync(raise_versions, [COUNCIL])
+    raw, dialect = await driver_connection(session)
     target = _table(table)
     names = list(rows[0])
-    connection = await session.connection()
-    dialect = connection.dialect
-    columns: list[list[Any]] = []
-    for name in names:
-        values = list(map(itemgetter(name), rows))
-        processor = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is None:
-            columns.append(values)
-            continue
-        nothing = processor(None)  # e.g. JSON's "null": serialised once, not once per row
-        columns.append([nothing if value is None else processor(value) for value in values])
+    columns = [
+        converted(target.c[name], dialect, list(map(itemgetter(name), rows))) for name in names
+    ]
     records = list(zip(*columns, strict=True))
-    raw: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg or aiosqlite
     if dialect.name == "postgresql":
         await raw.copy_records_to_table(target.name, records=records, columns=names)
     else:
