@@ -31,7 +31,7 @@ class Step(NamedTuple):
     """One step of a Vorlage's Beratungsfolge as the page gives it (an OParl Consultation)."""
 
     organization: str  # the organization's key
-    meeting: str | None  # the meeting's key, when it is synced already
+    meeting: MeetingIdentity | None  # the meeting, when it is synced already
     day: date | None  # the meeting's day
     role: str | None
     authoritative: bool
@@ -41,7 +41,7 @@ class Step(NamedTuple):
         return ConsultationIn.model_construct(
             organization=self.organization,
             date=self.day,
-            meeting=self.meeting,
+            meeting=self.meeting.key if self.meeting else None,
             public=True,
             role=self.role,
             authoritative=self.authoritative,
@@ -106,7 +106,7 @@ class PaperSteps(SyncState):
                 applied.append(row)
         # Papers there already go through the importer, with the meetings of their steps.
         upsert.meetings = await meetings_by_keys(
-            self.session, keys={s.meeting for row in applied for s in row.steps if s.meeting}
+            self.session, keys={s.meeting.key for row in applied for s in row.steps if s.meeting}
         )
         for row in applied:
             item, existing = row.item, upsert.papers.get(row.reference)
@@ -180,7 +180,6 @@ class PaperSteps(SyncState):
         files: list[dict[str, Any]] = []
         created: list[EntityRef] = []
         organization_ids = {key: organization.id for key, organization in self.by_key.items()}
-        meeting_ids = self.meeting_ids
         async for row, paper_id in turns(zip(fresh, ids, strict=True)):
             item = row.item
             originator = self._originator(item, None)
@@ -207,7 +206,7 @@ class PaperSteps(SyncState):
                     "paper_id": paper_id,
                     "position": position,
                     "organization_id": organization_ids[step.organization],
-                    "meeting_id": meeting_ids[step.meeting] if step.meeting else None,
+                    "meeting_id": step.meeting.id if step.meeting else None,
                     "date": step.day,
                     "public": True,
                     "role": step.role,
@@ -247,12 +246,10 @@ class PaperSteps(SyncState):
                 continue
             organizations += known
             meeting = meetings.get(reference(consultation.get("meeting")) or "")
-            if meeting is not None:
-                self.meeting_ids[meeting.key] = meeting.id
             steps.append(
                 Step(
                     organization=self.by_oparl[known[0]].key,
-                    meeting=meeting.key if meeting else None,
+                    meeting=meeting,
                     day=meeting.start.astimezone(self.tz).date() if meeting else None,
                     role=text(consultation.get("role"), 100),
                     authoritative=flag(consultation.get("authoritative"), False),

@@ -36,7 +36,6 @@ class SyncState:
     deleted: list[str] = field(default_factory=list)  # "paper 2021/144", …
     skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
     silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
-    meeting_ids: dict[str, int] = field(default_factory=dict)  # synced meetings' ids by key
 
     async def load_organizations(self) -> None:
         rows = await all_organizations(self.session)
