@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -85,33 +85,34 @@ async def walk(
         next_url = nxt if isinstance(nxt, str) and nxt.strip() else None
 
 
-async def ahead(
-    pages: AsyncIterator[list[JsonDict]], *, depth: int = 8
-) -> AsyncIterator[list[JsonDict]]:
-    """The same pages, up to `depth` of them downloading while the caller applies earlier ones
-    (the sync's writes wait for the database, its downloads for the server: they overlap).
-    Memory stays bounded by `depth` pages."""
-    queue: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(depth)
+class ReadAhead:
+    """A list's pages, read from the moment this is made, up to `depth` of them ahead of the
+    caller: the sync's writes wait for the database, its downloads for the server, and the next
+    list downloads while the current one is applied. Memory stays bounded by `depth` pages.
+    `close()` stops reading (the caller stopped early or failed)."""
 
-    async def fetch() -> None:
+    def __init__(self, pages: AsyncIterator[list[JsonDict]], *, depth: int = 8) -> None:
+        self._queue: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(depth)
+        self._reading = asyncio.create_task(self._read(pages))
+
+    async def _read(self, pages: AsyncIterator[list[JsonDict]]) -> None:
         try:
             async for page in pages:
-                await queue.put(page)
-            await queue.put(None)
+                await self._queue.put(page)
+            await self._queue.put(None)
         except Exception as error:  # handed to the caller, in order
-            await queue.put(error)
+            await self._queue.put(error)
 
-    fetching = asyncio.create_task(fetch())
-    try:
-        while (page := await queue.get()) is not None:
+    async def __aiter__(self) -> AsyncIterator[list[JsonDict]]:
+        while (page := await self._queue.get()) is not None:
             if isinstance(page, BaseException):
                 raise page
             yield page
-    finally:
-        # The caller stopped early (or failed): the pages being fetched are not wanted.
-        fetching.cancel()
+
+    async def close(self) -> None:
+        self._reading.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await fetching
+            await self._reading
 
 
 async def turns(items: Iterable[T], *, every: int = 50) -> AsyncIterator[T]:
@@ -125,7 +126,7 @@ async def turns(items: Iterable[T], *, every: int = 50) -> AsyncIterator[T]:
 
 
 async def batches(
-    pages: AsyncIterator[list[JsonDict]], *, objects: int
+    pages: AsyncIterable[list[JsonDict]], *, objects: int
 ) -> AsyncIterator[list[JsonDict]]:
     """Consecutive pages joined into batches of at least `objects` objects (the last may be
     smaller): each batch is applied with a few statements, whatever the server's page size."""
