@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.oparl.lists import with_filter
 from bot.services.oparl.mapping import location, organization_kind
-from bot.services.oparl.values import as_list, day, is_tombstone, text, when
+from bot.services.oparl.values import as_list, day, is_tombstone, reference, text, when
 from storage.models import OrganizationKind
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -22,6 +22,11 @@ def test_nothing_spelled_many_ways() -> None:
         None,
         "Saal 1",
     ]
+    # Tabs, line breaks and non-breaking spaces as some servers send them: one plain space.
+    assert text("Haushalt\t2027\n") == "Haushalt 2027" and text("Saal\xa01") == "Saal 1"
+    assert text("Ausschuss für Umwelt", 9) == "Ausschuss" and text(" n/a ") is None
+    assert reference({"id": " https://x/paper/1 "}) == "https://x/paper/1"
+    assert reference("https://x/paper/1\n") == "https://x/paper/1" and reference({"id": 5}) is None
     assert as_list("https://x/o/1") == ["https://x/o/1"]
     assert as_list({"id": "a"}) == [{"id": "a"}]
     assert as_list("") == [] and as_list(None) == [] and as_list(["a", None, "", {}]) == ["a"]

@@ -14,10 +14,10 @@ def text(value: Any, limit: int | None = None) -> str | None:
     """A stripped string, or None for nothing ("N/A", "", null, not a string)."""
     if not isinstance(value, str):
         return None
-    if len(value) > _LONGEST_NOTHING and " " not in value and value.isprintable():
-        return value[:limit] if limit else value  # ids and URLs: no whitespace at all
-    words = value.split()
-    stripped = " ".join(words)
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        stripped = value  # the usual case: one plain space between words and none around
+    else:
+        stripped = " ".join(value.split())
     if len(stripped) <= _LONGEST_NOTHING and stripped.casefold() in _NOTHING:
         return None
     return stripped[:limit] if limit else stripped
@@ -36,6 +36,8 @@ def reference(value: Any) -> str | None:
     """An object's id: a URL string, or the `id` of an embedded object."""
     if isinstance(value, dict):
         value = value.get("id")
+    if isinstance(value, str) and value.startswith("http") and value.isprintable():
+        return value if " " not in value else text(value)  # the usual id: nothing to strip
     return text(value)
 
 
