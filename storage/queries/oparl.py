@@ -21,7 +21,7 @@ from storage.models import (
     Organization,
     Paper,
 )
-from storage.queries.oparl_bulk import converted, driver_connection
+from storage.queries.oparl_bulk import converted, driver_connection, json_columns, json_rows
 
 
 def _one_of(session: AsyncSession, column: Any, values: Collection[str]) -> Any:
@@ -189,12 +189,15 @@ async def link_consultations(
             {"consultation": consultation, "meeting": meeting, "day": day},
         )
         return
-    # SQLite: the driver's executemany (SQLAlchemy's builds a parameter set per row in Python).
+    # SQLite: one statement over a JSON array, below SQLAlchemy (see oparl_bulk.json_rows).
     raw, dialect = await driver_connection(session)
     consultation, meeting, day = (list(column) for column in zip(*links, strict=True))
-    await raw.executemany(
-        "UPDATE consultations SET meeting_id = ?, date = ? WHERE id = ? AND meeting_id IS NULL",
-        list(zip(meeting, converted(table.c.date, dialect, day), consultation, strict=True)),
+    rows = list(zip(consultation, meeting, converted(table.c.date, dialect, day), strict=True))
+    await raw.execute(
+        "UPDATE consultations SET meeting_id = link.meeting, date = link.day"
+        f" FROM (SELECT {json_columns(['consultation', 'meeting', 'day'])} FROM json_each(?)) link"
+        " WHERE consultations.id = link.consultation AND consultations.meeting_id IS NULL",
+        (json_rows(rows),),
     )
 
 
