@@ -21,6 +21,7 @@ from storage.models import (
     Organization,
     Paper,
 )
+from storage.queries import oparl_bulk
 from storage.queries.oparl_bulk import converted, driver_connection, json_columns, json_rows
 
 
@@ -170,15 +171,20 @@ async def link_consultations(
     session: AsyncSession, *, links: list[tuple[int, int, object]]
 ) -> None:
     """Fill in the meeting (and day) of consultations that a meeting's agenda names, in one
-    statement, below the ORM (an ORM update would evaluate every object in the session)."""
+    statement, below the ORM (an ORM update would evaluate every object in the session). A
+    consultation named by two agendas (a postponed item) takes the first."""
+    first: dict[int, tuple[int, int, object]] = {}
+    for link in links:
+        first.setdefault(link[0], link)
+    links = list(first.values())
     if not links:
         return
     table = _table(Consultation)
+    consultation, meeting, day = (list(column) for column in zip(*links, strict=True))
     if session.get_bind().dialect.name == "postgresql":
         # One statement over arrays: asyncpg's executemany costs a round trip per row. A text
         # statement is not seen by the feed counters' session events: raised here.
         await session.run_sync(raise_versions, [COUNCIL])
-        consultation, meeting, day = (list(column) for column in zip(*links, strict=True))
         await session.execute(
             text(
                 "UPDATE consultations SET meeting_id = link.meeting, date = link.day"
@@ -191,13 +197,19 @@ async def link_consultations(
         return
     # SQLite: one statement over a JSON array, below SQLAlchemy (see oparl_bulk.json_rows).
     raw, dialect = await driver_connection(session)
-    consultation, meeting, day = (list(column) for column in zip(*links, strict=True))
-    rows = list(zip(consultation, meeting, converted(table.c.date, dialect, day), strict=True))
+    days = converted(table.c.date, dialect, day)
+    if not oparl_bulk.JSON_STATEMENTS:
+        await raw.executemany(
+            "UPDATE consultations SET meeting_id = ?, date = ? WHERE id = ? AND meeting_id IS NULL",
+            list(zip(meeting, days, consultation, strict=True)),
+        )
+        return
+    names = ["consultation", "meeting", "day"]
     await raw.execute(
         "UPDATE consultations SET meeting_id = link.meeting, date = link.day"
-        f" FROM (SELECT {json_columns(['consultation', 'meeting', 'day'])} FROM json_each(?)) link"
+        f" FROM (SELECT {json_columns(names)} FROM json_each(?)) link"
         " WHERE consultations.id = link.consultation AND consultations.meeting_id IS NULL",
-        (json_rows(rows),),
+        (json_rows(list(zip(consultation, meeting, days, strict=True))),),
     )
 
 

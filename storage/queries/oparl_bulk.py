@@ -7,6 +7,7 @@ raised here, as a session statement would raise it (storage/feed_versions.py).""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any, cast
@@ -18,6 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.feed_versions import COUNCIL, raise_versions
 from storage.models import AgendaItem, Consultation, File, Meeting, Paper
+
+# JSON functions are part of SQLite from 3.38 on (before, only where built in), UPDATE … FROM
+# from 3.33: older libraries take the rows one by one.
+JSON_STATEMENTS = sqlite3.sqlite_version_info >= (3, 38)
+
 
 _MODELS: dict[str, Any] = {
     "agenda_items": AgendaItem,
@@ -95,10 +101,15 @@ async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[
         converted(target.c[name], dialect, list(map(itemgetter(name), rows))) for name in names
     ]
     records = list(zip(*columns, strict=True))
+    quoted = [dialect.identifier_preparer.quote(name) for name in names]
     if dialect.name == "postgresql":
         await raw.copy_records_to_table(target.name, records=records, columns=names)
+    elif not JSON_STATEMENTS:
+        placeholders = ", ".join("?" for _ in names)
+        await raw.executemany(
+            f"INSERT INTO {target.name} ({', '.join(quoted)}) VALUES ({placeholders})", records
+        )
     else:
-        quoted = [dialect.identifier_preparer.quote(name) for name in names]
         await raw.execute(
             f"INSERT INTO {target.name} ({', '.join(quoted)})"
             f" SELECT {json_columns(quoted)} FROM json_each(?)",

@@ -4,6 +4,8 @@ deleted Vorlage silent, quirks, faults that lose nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -187,6 +189,36 @@ async def test_a_server_that_stays_down_applies_nothing_and_keeps_the_cursor(
     assert [ref.key for ref in result.report.papers.created] == ["2030/003"]
     assert [c.key for c in result.report.meetings.changed] == ["kreistag-2030-03-25"]
     assert len(by_chat(await deliveries(sessions))[ANNA]) == 2
+
+
+async def test_a_sync_runs_with_the_heap_set_aside_and_hands_it_back(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    build(oparl.store)
+    frozen: list[int] = []
+    before = gc.get_freeze_count()
+    await sync_oparl(
+        sessions,
+        settings=settings(oparl),
+        now=NOW,
+        progress=lambda _name, _counter: frozen.append(gc.get_freeze_count()),
+    )
+    assert frozen and min(frozen) > before  # every batch applied with the old heap aside
+    assert gc.get_freeze_count() == before
+
+
+async def test_a_list_that_fails_stops_the_reading_of_the_others(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    sample = build(oparl.store)
+    for day in range(1, 25):  # more pages of meetings than are read ahead
+        oparl.store.add_meeting(sample["sa"], f"Sitzung {day}", datetime(2030, 9, day, 9, 0))
+    oparl.store.faults.fail_paths = ("papers",)
+    oparl.store.faults.fail_after = 0
+    with pytest.raises(ServerDown):
+        await sync(sessions, oparl)
+    readers = [t for t in asyncio.all_tasks() if "ReadAhead._read" in repr(t.get_coro())]
+    assert readers == []  # the meetings' list is not read on after the sync ended
 
 
 async def test_several_bodies_need_oparl_body(sessions: Sessions, oparl: LocalOParl) -> None:

@@ -1,4 +1,5 @@
-"""The OParl sync's bulk writes below the ORM, on both databases: rows come back through the
+"""The OParl sync's bulk writes below the ORM, on both databases (and on SQLite both ways: one
+statement over JSON, and row by row for libraries older than 3.38): rows come back through the
 ORM exactly as written (quotes, line breaks, non-Latin text, dates, date-times, flags, nothing),
 and the consultations' link to their meetings fills in only what is missing."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,15 +19,22 @@ from storage.models import (
     OrganizationKind,
     Paper,
 )
+from storage.queries import oparl_bulk
 from storage.queries.oparl import link_consultations
 from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 TRICKY = 'Vorlage "Ölpreis" – Maßnahme\nzweite Zeile, 50 % \\ Pfad, 学校, 🚲'
 
 
+@pytest.mark.parametrize("one_statement", [True, False], ids=["json", "row-by-row"])
 async def test_bulk_rows_come_back_through_the_orm_as_written(
     sessions: async_sessionmaker[AsyncSession],
+    one_statement: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if not one_statement and sessions.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writes by COPY either way")
+    monkeypatch.setattr(oparl_bulk, "JSON_STATEMENTS", one_statement)
     start = datetime(2030, 3, 4, 13, 0, tzinfo=UTC)
     async with sessions.begin() as session:
         session.add(Organization(key="sa", name="Sozialausschuss", kind=OrganizationKind.COMMITTEE))
@@ -97,10 +106,16 @@ async def test_bulk_rows_come_back_through_the_orm_as_written(
         steps = (
             await session.execute(select(Consultation).order_by(Consultation.position))
         ).scalars()
-        # The first step takes its meeting; the second keeps the one it has.
+        # The first step takes its meeting (the first agenda that names it, when two do); the
+        # second keeps the one it has.
+        first, second = [step.id for step in steps]
         await link_consultations(
             session,
-            links=[(step.id, meeting_id, date(2030, 3, 4)) for step in steps],
+            links=[
+                (first, meeting_id, date(2030, 3, 4)),
+                (second, meeting_id, date(2030, 3, 4)),
+                (first, other_id, date(2030, 4, 1)),
+            ],
         )
     async with sessions() as session:
         paper = (await session.execute(select(Paper))).unique().scalar_one()

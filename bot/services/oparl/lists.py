@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -48,7 +48,7 @@ async def walk(
     *,
     since: datetime | None,
     progress: ListProgress | None = None,
-) -> AsyncIterator[list[JsonDict]]:
+) -> AsyncGenerator[list[JsonDict], None]:
     """The list's objects, one page at a time (each page deduplicated against earlier ones)."""
     filter_value = since_value(since) if since is not None else None
     next_url: str | None = url
@@ -91,14 +91,15 @@ class ReadAhead:
     list downloads while the current one is applied. Memory stays bounded by `depth` pages.
     `close()` stops reading (the caller stopped early or failed)."""
 
-    def __init__(self, pages: AsyncIterator[list[JsonDict]], *, depth: int = 8) -> None:
+    def __init__(self, pages: AsyncGenerator[list[JsonDict], None], *, depth: int = 8) -> None:
         self._queue: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(depth)
         self._reading = asyncio.create_task(self._read(pages))
 
-    async def _read(self, pages: AsyncIterator[list[JsonDict]]) -> None:
+    async def _read(self, pages: AsyncGenerator[list[JsonDict], None]) -> None:
         try:
-            async for page in pages:
-                await self._queue.put(page)
+            async with contextlib.aclosing(pages):
+                async for page in pages:
+                    await self._queue.put(page)
             await self._queue.put(None)
         except Exception as error:  # handed to the caller, in order
             await self._queue.put(error)
@@ -111,8 +112,8 @@ class ReadAhead:
 
     async def close(self) -> None:
         self._reading.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reading
+        # Waits for the reader to end without taking its cancellation for the caller's own.
+        await asyncio.wait([self._reading])
 
 
 async def turns(items: Iterable[T], *, every: int = 50) -> AsyncIterator[T]:
