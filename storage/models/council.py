@@ -119,6 +119,8 @@ class AgendaItem(Timestamps, Base):
     result: Mapped[str | None] = mapped_column(Text)
     # OParl sync (issue 14): the object's OParl id (a URL), so a later sync updates it.
     oparl_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    # The OParl consultation it deals with: its Vorlage is linked whenever that is read.
+    consultation_oparl_id: Mapped[str | None] = mapped_column(String(500), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     paper: Mapped[Paper | None] = relationship(lazy="joined")

@@ -213,6 +213,40 @@ async def link_consultations(
     )
 
 
+async def link_agenda_papers(session: AsyncSession) -> None:
+    """Agenda items without a Vorlage take that of the consultation they name, once it is there
+    (an agenda read before the Vorlage it deals with): one statement over the table."""
+    items, consultations = _table(AgendaItem), _table(Consultation)
+    paper = (
+        select(consultations.c.paper_id)
+        .where(consultations.c.oparl_id == items.c.consultation_oparl_id)
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(items)
+        .where(
+            items.c.paper_id.is_(None),
+            items.c.consultation_oparl_id.in_(select(consultations.c.oparl_id)),
+        )
+        .values(paper_id=paper)
+    )
+
+
+async def consultations_on_agendas(
+    session: AsyncSession,
+) -> list[tuple[int, int, datetime]]:
+    """(consultation id, meeting id, meeting start) of consultations without a meeting that an
+    agenda item names (the first item first): their meeting, read before them."""
+    query = (
+        select(Consultation.id, AgendaItem.meeting_id, Meeting.start)
+        .join(AgendaItem, AgendaItem.consultation_oparl_id == Consultation.oparl_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Consultation.meeting_id.is_(None))
+        .order_by(AgendaItem.id)
+    )
+    return [(row[0], row[1], row[2]) for row in (await session.execute(query)).all()]
+
+
 async def files_of_papers(
     session: AsyncSession, *, paper_ids: Collection[int]
 ) -> dict[int, dict[str, File]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,16 @@ from bot.localoparl.sample import BERLIN, build
 from bot.localoparl.server import LocalOParl
 from bot.services.notices import change_notifier
 from bot.services.oparl import OParlClient, ServerDown, SyncConfigError, SyncResult, sync_oparl
-from storage.models import Delivery, File, Meeting, OParlSource, Organization, Paper
+from storage.models import (
+    AgendaItem,
+    Consultation,
+    Delivery,
+    File,
+    Meeting,
+    OParlSource,
+    Organization,
+    Paper,
+)
 from tests.notice_samples import ANNA, NOW, by_chat, deliveries, prepare
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -130,6 +139,68 @@ async def test_new_paper_moved_and_cancelled_meeting_reach_members_once(
     again = await sync(sessions, oparl, now=NOW + timedelta(minutes=15))
     assert again.report.is_empty, again.report.papers.changed
     assert len(await deliveries(sessions)) == sent
+
+
+async def linked(sessions: Sessions) -> tuple[set[tuple[str, str | None]], set[tuple[str, Any]]]:
+    """(meeting name, Vorlage on its agenda) and (Vorlage, meeting name and day of its step)."""
+    async with sessions() as session:
+        agendas = (
+            await session.execute(
+                select(Meeting.name, Paper.reference)
+                .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                .outerjoin(Paper, Paper.id == AgendaItem.paper_id)
+            )
+        ).all()
+        steps = (
+            await session.execute(
+                select(Paper.reference, Meeting.name, Consultation.date)
+                .join(Consultation, Consultation.paper_id == Paper.id)
+                .outerjoin(Meeting, Meeting.id == Consultation.meeting_id)
+            )
+        ).all()
+    return {(name, ref) for name, ref in agendas}, {(ref, (name, day)) for ref, name, day in steps}
+
+
+async def test_an_agenda_and_the_vorlage_it_names_link_up_whichever_is_read_first(
+    sessions: Sessions, oparl: LocalOParl
+) -> None:
+    await prepare(sessions)
+    sample = build(oparl.store)
+    store = oparl.store
+    # The first sync reads the meetings before the Vorlagen; this consultation does not name
+    # its meeting (servers differ): the agenda item's consultation links them.
+    first = store.add_paper("2030/010", "Radwegekonzept", consultations=[(sample["sa"], "", False)])
+    store.add_meeting(
+        sample["sa"],
+        "Sitzung Mai",
+        datetime(2030, 5, 6, 14, 0, tzinfo=BERLIN),
+        agenda=[("1", "Radwegekonzept", first)],
+    )
+    del first["consultation"][0]["meeting"]
+    # A Vorlage that the RIS lists only after the agenda that names it was synced; the meeting
+    # is not read again (it has not changed).
+    late = store.add_paper("2030/011", "Schulbau", consultations=[(sample["sa"], "", False)])
+    store.add_meeting(
+        sample["sa"],
+        "Sitzung Juni",
+        datetime(2030, 6, 3, 14, 0, tzinfo=BERLIN),
+        agenda=[("1", "Schulbau", late)],
+    )
+    del store.objects["paper"][late["id"]]
+    await sync(sessions, oparl, now=NOW + timedelta(hours=1))
+    agendas, steps = await linked(sessions)
+    assert ("Sitzung Mai", "2030/010") in agendas
+    assert ("2030/010", ("Sitzung Mai", date(2030, 5, 6))) in steps
+    assert ("Sitzung Juni", None) in agendas
+    store.tick(2 * 3600)
+    store._put("paper", late)
+    second = await sync(sessions, oparl, now=NOW + timedelta(hours=2))
+    assert [paper.key for paper in second.report.papers.created] == ["2030/011"]
+    assert second.report.meetings.changed == []  # the June meeting was not read again
+    agendas, steps = await linked(sessions)
+    assert ("Sitzung Juni", "2030/011") in agendas and ("Sitzung Juni", None) not in agendas
+    assert ("2030/011", ("Sitzung Juni", date(2030, 6, 3))) in steps
+    assert [agenda.meeting_key for agenda in second.report.agendas] == []
 
 
 async def test_deleted_paper_disappears_silently(sessions: Sessions, oparl: LocalOParl) -> None:

@@ -22,6 +22,11 @@ from bot.services.organization_names import (
     same_organization,
 )
 from storage.models import OrganizationKind
+from storage.queries.oparl import (
+    consultations_on_agendas,
+    link_agenda_papers,
+    link_consultations,
+)
 
 JsonDict = dict[str, Any]
 
@@ -79,6 +84,18 @@ class SyncApply(PaperSteps, MeetingSteps):
             else:
                 found.add(match)
         return found, unknown
+
+    async def link_agendas(self) -> None:
+        """What agendas and Vorlagen read in either order say of each other: an agenda item
+        takes the Vorlage of the consultation it names, a consultation without a meeting the
+        meeting (and day) of the first agenda item that names it. Each page links what is there
+        already; this links what came later (in the first sync, the meetings come first)."""
+        await link_agenda_papers(self.session)
+        found = await consultations_on_agendas(self.session)
+        links: list[tuple[int, int, object]] = [
+            (step, meeting, start.astimezone(self.tz).date()) for step, meeting, start in found
+        ]
+        await link_consultations(self.session, links=links)
 
     # --- notices --------------------------------------------------------------------------
 

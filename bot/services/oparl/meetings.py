@@ -16,7 +16,7 @@ from bot.services.importer.report import (
 from bot.services.importer.schema import MeetingIn
 from bot.services.oparl import mapping
 from bot.services.oparl.lists import turns
-from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
+from bot.services.oparl.state import SyncState, set_agenda_ids, set_if_changed
 from bot.services.oparl.values import as_list, flag, is_tombstone, reference, text, when
 from bot.services.organization_names import (
     organization_key,
@@ -133,13 +133,13 @@ class MeetingSteps(SyncState):
             set_if_changed(meeting, "oparl_id", oparl_id)
             set_if_changed(meeting, "web", text(item.get("web"), 1000))
             if key in new_meetings:  # written once, with the ids; others after the flush
-                set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
+                set_agenda_ids(meeting.agenda_items, agendas[key])
         await self._finish(upsert)
         links: list[tuple[int, int, object]] = []
         for key in keys:
             meeting = upsert.meetings[key]
             if key not in new_meetings:
-                set_oparl_ids(meeting.agenda_items, [e.oparl_id for e in agendas[key]])
+                set_agenda_ids(meeting.agenda_items, agendas[key])
             self._results(meeting, [e.result for e in agendas[key]])
             links += self._links(agendas[key], consultations, meeting.id, meeting.start)
         for entries, meeting_id, start in inserted.values():
@@ -218,6 +218,7 @@ class MeetingSteps(SyncState):
                     "paper_id": paper_ids[entry.paper] if entry.paper else None,
                     "result": entry.result,
                     "oparl_id": entry.oparl_id,
+                    "consultation_oparl_id": entry.consultation,
                 }
                 for position, entry in enumerate(new.agenda)
             ]

@@ -38,6 +38,8 @@ ACTOR = "OParl sync"
 # Objects applied together: a few statements per batch, not per page (servers send 20 to 1000
 # objects per page); memory stays bounded whatever the body's size.
 BATCH = 500
+# Pages of papers read ahead while the first sync applies the meetings (about 0.3 MB each).
+PAPERS_AHEAD = 50
 
 # SQLite serves one instance: an in-process lock keeps a second sync (the interval job and a
 # command in the same process) from running at once. PostgreSQL adds an advisory lock, below.
@@ -208,12 +210,13 @@ async def _sync(
             result = SyncResult(body=body_name, report=report, first=first)
             await applier.load_organizations()
 
-            def read(name: str, since_: datetime | None) -> ReadAhead | None:
+            def read(name: str, since_: datetime | None, depth: int = 8) -> ReadAhead | None:
                 target = reference(body.get(name))
                 if target is None:
                     return None
                 counter = result.lists.setdefault(name, ListProgress())
-                reader = ReadAhead(walk(client, target, since=since_, progress=counter))
+                pages = walk(client, target, since=since_, progress=counter)
+                reader = ReadAhead(pages, depth=depth)
                 readers.push_async_callback(reader.close)
                 return reader
 
@@ -233,11 +236,22 @@ async def _sync(
             applier.newly_followed = set() if first else followed - set(source.followed)
             # A newly followed organization's history is not in the modified window: read it all.
             content_since = None if applier.newly_followed else since
-            # The meetings download while the papers are applied (the meetings' agendas link
-            # to the papers' consultations: they are applied after them).
-            papers, meetings = read("paper", content_since), read("meeting", content_since)
-            await apply("paper", papers, applier.papers)
-            await apply("meeting", meetings, applier.meetings)
+            if first:
+                # Nobody is told of the first sync: its meetings go first, while the papers
+                # download (read further ahead); the agendas and the papers they name are
+                # linked at the end. A body has far fewer meetings than papers, and these
+                # cost more per object: applied after the papers they were the sync's tail.
+                meetings = read("meeting", content_since)
+                papers = read("paper", content_since, depth=PAPERS_AHEAD)
+                await apply("meeting", meetings, applier.meetings)
+                await apply("paper", papers, applier.papers)
+            else:
+                # The papers first, so that a changed agenda is told with the Vorlagen it
+                # names; the meetings download meanwhile.
+                papers, meetings = read("paper", content_since), read("meeting", content_since)
+                await apply("paper", papers, applier.papers)
+                await apply("meeting", meetings, applier.meetings)
+            await applier.link_agendas()
             applier.drop_silent()
             if report.notify and notifier is not None and not report.is_empty:
                 report.notified = await notifier(session, report)

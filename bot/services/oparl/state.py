@@ -14,6 +14,7 @@ from bot.services.importer.report import (
     EntityRef,
     ImportReport,
 )
+from bot.services.oparl.mapping import AgendaEntry
 from bot.services.oparl.values import reference, text
 from storage.models import Organization
 from storage.queries.oparl import (
@@ -89,3 +90,10 @@ def set_if_changed(row: Any, attribute: str, value: Any) -> None:
 def set_oparl_ids(rows: list[Any], ids: list[str | None]) -> None:
     for row, oparl_id in zip(rows, ids, strict=False):
         set_if_changed(row, "oparl_id", oparl_id)
+
+
+def set_agenda_ids(rows: list[Any], entries: list[AgendaEntry]) -> None:
+    """Agenda items take the OParl ids of their entries and of the consultations they name."""
+    for row, entry in zip(rows, entries, strict=False):
+        set_if_changed(row, "oparl_id", entry.oparl_id)
+        set_if_changed(row, "consultation_oparl_id", entry.consultation)
