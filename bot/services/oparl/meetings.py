@@ -81,8 +81,12 @@ class MeetingSteps(SyncState):
             else:
                 there.add(key)
             keys.append(key)
-        consultations = await consultation_papers(
-            self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
+        consultations = (
+            await consultation_papers(
+                self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
+            )
+            if self.link_each_page
+            else {}  # all linked at the end (`link_agendas`)
         )
         upsert = self._upsert()
         upsert.meetings = await meetings_by_keys(self.session, keys=there)

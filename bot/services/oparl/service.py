@@ -241,6 +241,7 @@ async def _sync(
                 # download (read further ahead); the agendas and the papers they name are
                 # linked at the end. A body has far fewer meetings than papers, and these
                 # cost more per object: applied after the papers they were the sync's tail.
+                applier.link_each_page = False
                 meetings = read("meeting", content_since)
                 papers = read("paper", content_since, depth=PAPERS_AHEAD)
                 await apply("meeting", meetings, applier.meetings)
