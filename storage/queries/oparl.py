@@ -217,6 +217,18 @@ async def link_agenda_papers(session: AsyncSession) -> None:
     """Agenda items without a Vorlage take that of the consultation they name, once it is there
     (an agenda read before the Vorlage it deals with): one statement over the table."""
     items, consultations = _table(AgendaItem), _table(Consultation)
+    if session.get_bind().dialect.name == "postgresql":
+        # UPDATE … FROM, a join: the correlated form below took 0.8 s for 20,000 items there.
+        await session.execute(
+            update(items)
+            .where(
+                items.c.paper_id.is_(None),
+                items.c.consultation_oparl_id == consultations.c.oparl_id,
+            )
+            .values(paper_id=consultations.c.paper_id)
+        )
+        return
+    # SQLite: the correlated form, which every version of it understands.
     paper = (
         select(consultations.c.paper_id)
         .where(consultations.c.oparl_id == items.c.consultation_oparl_id)
