@@ -21,8 +21,12 @@ from storage.models import (
     Organization,
     Paper,
 )
-from storage.queries import oparl_bulk
-from storage.queries.oparl_bulk import converted, driver_connection, json_columns, json_rows
+from storage.queries.oparl_bulk import (
+    converted,
+    driver_connection,
+    json_columns,
+    sqlite_rows,
+)
 
 
 def _one_of(session: AsyncSession, column: Any, values: Collection[str]) -> Any:
@@ -198,18 +202,15 @@ async def link_consultations(
     # SQLite: one statement over a JSON array, below SQLAlchemy (see oparl_bulk.json_rows).
     raw, dialect = await driver_connection(session)
     days = converted(table.c.date, dialect, day)
-    if not oparl_bulk.JSON_STATEMENTS:
-        await raw.executemany(
-            "UPDATE consultations SET meeting_id = ?, date = ? WHERE id = ? AND meeting_id IS NULL",
-            list(zip(meeting, days, consultation, strict=True)),
-        )
-        return
     names = ["consultation", "meeting", "day"]
-    await raw.execute(
-        "UPDATE consultations SET meeting_id = link.meeting, date = link.day"
+    await sqlite_rows(
+        raw,
+        list(zip(consultation, meeting, days, strict=True)),
+        each="UPDATE consultations SET meeting_id = ?2, date = ?3"
+        " WHERE id = ?1 AND meeting_id IS NULL",
+        at_once="UPDATE consultations SET meeting_id = link.meeting, date = link.day"
         f" FROM (SELECT {json_columns(names)} FROM json_each(?)) link"
         " WHERE consultations.id = link.consultation AND consultations.meeting_id IS NULL",
-        (json_rows(list(zip(consultation, meeting, days, strict=True))),),
     )
 
 

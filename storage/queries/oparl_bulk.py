@@ -104,17 +104,26 @@ async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[
     quoted = [dialect.identifier_preparer.quote(name) for name in names]
     if dialect.name == "postgresql":
         await raw.copy_records_to_table(target.name, records=records, columns=names)
-    elif not JSON_STATEMENTS:
-        placeholders = ", ".join("?" for _ in names)
-        await raw.executemany(
-            f"INSERT INTO {target.name} ({', '.join(quoted)}) VALUES ({placeholders})", records
-        )
+        return
+    insert = f"INSERT INTO {target.name} ({', '.join(quoted)})"
+    await sqlite_rows(
+        raw,
+        records,
+        each=f"{insert} VALUES ({', '.join('?' for _ in names)})",
+        at_once=f"{insert} SELECT {json_columns(quoted)} FROM json_each(?)",
+    )
+
+
+async def sqlite_rows(
+    raw: Any, records: Sequence[Sequence[Any]], *, each: str, at_once: str
+) -> None:
+    """Run a write over `records` on SQLite: `at_once` once, with the records as the JSON array
+    of `json_rows` for its one parameter, where the library has JSON (`JSON_STATEMENTS`); else
+    `each` once per record."""
+    if JSON_STATEMENTS:
+        await raw.execute(at_once, (json_rows(records),))
     else:
-        await raw.execute(
-            f"INSERT INTO {target.name} ({', '.join(quoted)})"
-            f" SELECT {json_columns(quoted)} FROM json_each(?)",
-            (json_rows(records),),
-        )
+        await raw.executemany(each, records)
 
 
 def json_rows(records: Sequence[Sequence[Any]]) -> str:
