@@ -1,16 +1,18 @@
 """How the sync reads a list: pages read ahead of the apply, bounded, in order, errors handed on;
-and the heap set aside from the garbage collector only while a sync runs."""
+batches of what has arrived; the apply's work in short stretches between turns of the event
+loop; and the heap set aside from the garbage collector only while a sync runs."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.services.oparl.lists import ReadAhead
+from bot.services.oparl.lists import TURN_SECONDS, ReadAhead, turns
 from bot.services.oparl.service import heap_set_aside
 from tests.waiting import until
 
@@ -67,6 +69,81 @@ async def test_closing_stops_the_reading() -> None:
         break  # the caller stops early (the sync failed)
     await reader.close()
     assert source.closed and source.read < 10
+
+
+async def test_a_batch_joins_the_pages_that_have_arrived_and_waits_for_no_more() -> None:
+    release = asyncio.Event()
+
+    async def pages() -> AsyncIterator[Page]:
+        for number in range(7):
+            if number == 3:
+                await release.wait()  # the server is slow after the third page
+            yield [{"id": f"https://ris/paper/{number}"}]
+
+    reader = ReadAhead(pages(), depth=8)
+    batches = reader.batches(objects=5)
+    first = await asyncio.wait_for(anext(batches), timeout=10)
+    # Three one-object pages were there: applied now, not after two more have come.
+    assert [item["id"] for item in first] == [f"https://ris/paper/{n}" for n in range(3)]
+    release.set()
+    rest = [batch async for batch in batches]
+    assert all(len(batch) <= 5 for batch in rest)
+    ids = [item["id"] for batch in rest for item in batch]
+    assert ids == [f"https://ris/paper/{n}" for n in range(3, 7)]
+    await reader.close()
+
+
+async def test_a_batch_stops_at_the_objects_asked_for_and_errors_reach_the_caller() -> None:
+    source = Source(12, fail_at=10)
+    reader = ReadAhead(source.pages(), depth=16)
+    await until(lambda: source.closed, what="the list read to its error")
+    batches = reader.batches(objects=4)
+    assert [len(await anext(batches)) for _ in range(2)] == [4, 4]
+    with pytest.raises(ConnectionError, match="server gone"):
+        await anext(batches)
+    await reader.close()
+
+
+async def test_long_work_on_items_gives_the_event_loop_a_turn_between_items() -> None:
+    others = 0
+
+    async def reader() -> None:  # stands for the page reader, waiting for its turn
+        nonlocal others
+        while True:
+            others += 1
+            await asyncio.sleep(0)
+
+    beside = asyncio.create_task(reader())
+    await asyncio.sleep(0)
+    before = others
+    async for _ in turns(range(5)):
+        done = time.perf_counter() + TURN_SECONDS * 3  # an item's work, longer than a stretch
+        while time.perf_counter() < done:
+            pass
+    assert others - before >= 4
+    beside.cancel()
+
+
+async def test_quick_items_do_not_each_take_a_turn() -> None:
+    loop_turns = 0
+    original = asyncio.sleep
+
+    async def counted(delay: float) -> None:
+        nonlocal loop_turns
+        loop_turns += 1
+        await original(delay)
+
+    items = 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asyncio, "sleep", counted)
+        started = time.perf_counter()
+        async for _ in turns(range(10_000)):
+            items += 1
+        elapsed = time.perf_counter() - started
+    assert items == 10_000
+    # A turn per TURN_SECONDS of work at most (and one more for the last stretch begun).
+    assert loop_turns <= elapsed / TURN_SECONDS + 1
+    assert loop_turns < 10_000
 
 
 def test_the_heap_is_set_aside_only_while_a_sync_runs() -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -110,32 +111,50 @@ class ReadAhead:
                 raise page
             yield page
 
+    async def batches(self, *, objects: int) -> AsyncIterator[list[JsonDict]]:
+        """The pages joined into batches of what has arrived, up to about `objects` objects
+        (each batch is applied with a few statements, whatever the server's page size). A
+        batch waits for one page at most, never for more while there is work to apply: at the
+        start of a list, or when the server is slower than the sync."""
+        ended = False
+        while not ended:
+            page = await self._queue.get()
+            if page is None:
+                return
+            batch: list[JsonDict] = []
+            while True:
+                if isinstance(page, BaseException):
+                    raise page
+                batch += page
+                if len(batch) >= objects or self._queue.empty():
+                    break
+                page = self._queue.get_nowait()
+                if page is None:
+                    ended = True
+                    break
+            yield batch
+
     async def close(self) -> None:
         self._reading.cancel()
         # Waits for the reader to end without taking its cancellation for the caller's own.
         await asyncio.wait([self._reading])
 
 
-async def turns(items: Iterable[T], *, every: int = 50) -> AsyncIterator[T]:
-    """The items, with a turn of the event loop after every `every` of them: applying a batch
-    is a stretch of pure Python, and the page reader must answer the server in between (send
-    the next request), or the server waits for the sync and the sync for the server."""
-    for index, item in enumerate(items, start=1):
+# Longest stretch of the sync's own work between two turns of the event loop. The page reader
+# needs about seven turns per page (request, headers, body, answer); each waits for the stretch
+# of work that holds the loop, so the length of these stretches adds to the reader's latency.
+TURN_SECONDS = 0.0002
+
+
+async def turns(items: Iterable[T]) -> AsyncIterator[T]:
+    """The items, with a turn of the event loop whenever `TURN_SECONDS` of work went by since
+    the last one: applying a batch is a stretch of pure Python, and the page reader must answer
+    the server in between (send the next request, take the answer), or the server waits for
+    the sync and the sync for the server."""
+    clock = time.perf_counter
+    due = clock() + TURN_SECONDS
+    for item in items:
         yield item
-        if index % every == 0:
+        if clock() >= due:
             await asyncio.sleep(0)
-
-
-async def batches(
-    pages: AsyncIterable[list[JsonDict]], *, objects: int
-) -> AsyncIterator[list[JsonDict]]:
-    """Consecutive pages joined into batches of at least `objects` objects (the last may be
-    smaller): each batch is applied with a few statements, whatever the server's page size."""
-    batch: list[JsonDict] = []
-    async for page in pages:
-        batch += page
-        if len(batch) >= objects:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+            due = clock() + TURN_SECONDS

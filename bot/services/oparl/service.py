@@ -24,7 +24,7 @@ from bot.metrics import sync_run
 from bot.services.importer import ImportReport, Notifier
 from bot.services.oparl.apply import SyncApply
 from bot.services.oparl.client import OParlClient, ServerDown
-from bot.services.oparl.lists import ListProgress, ReadAhead, batches, walk
+from bot.services.oparl.lists import ListProgress, ReadAhead, walk
 from bot.services.oparl.values import reference, text
 from storage.models import AuditEntry, OParlSource
 from storage.queries.oparl import source_by_url, try_sync_lock
@@ -223,12 +223,18 @@ async def _sync(
             async def apply(name: str, pages: ReadAhead | None, step: Any) -> None:
                 if pages is None:
                     return
-                async for batch in batches(pages, objects=BATCH):
+                async for batch in pages.batches(objects=BATCH):
                     await step(batch)
                     if progress is not None:
                         progress(name, result.lists[name])
 
-            await apply("organization", read("organization", since), applier.organizations)
+            organizations = read("organization", since)
+            if first:
+                # The first sync reads every list whole, whatever the organizations say: its
+                # meetings and papers download from the start (the papers further ahead).
+                meetings = read("meeting", None)
+                papers = read("paper", None, depth=PAPERS_AHEAD)
+            await apply("organization", organizations, applier.organizations)
             followed, result.unknown_organizations = applier.resolve_followed(
                 settings.oparl_organizations
             )
@@ -238,12 +244,10 @@ async def _sync(
             content_since = None if applier.newly_followed else since
             if first:
                 # Nobody is told of the first sync: its meetings go first, while the papers
-                # download (read further ahead); the agendas and the papers they name are
-                # linked at the end. A body has far fewer meetings than papers, and these
-                # cost more per object: applied after the papers they were the sync's tail.
+                # download; the agendas and the papers they name are linked at the end. A body
+                # has far fewer meetings than papers, and these cost more per object: applied
+                # after the papers they were the sync's tail.
                 applier.link_each_page = False
-                meetings = read("meeting", content_since)
-                papers = read("paper", content_since, depth=PAPERS_AHEAD)
                 await apply("meeting", meetings, applier.meetings)
                 await apply("paper", papers, applier.papers)
             else:
