@@ -7,6 +7,7 @@ raised here, as a session statement would raise it (storage/feed_versions.py).""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from operator import itemgetter
@@ -97,9 +98,12 @@ async def insert_rows(session: AsyncSession, *, table: str, rows: Sequence[dict[
     raw, dialect = await driver_connection(session)
     target = _table(table)
     names = list(rows[0])
-    columns = [
-        converted(target.c[name], dialect, list(map(itemgetter(name), rows))) for name in names
-    ]
+    columns: list[list[Any]] = []
+    for name in names:
+        columns.append(converted(target.c[name], dialect, list(map(itemgetter(name), rows))))
+        # A turn of the event loop per column: the sync's page reader waits for these
+        # (thousands of rows take milliseconds per column).
+        await asyncio.sleep(0)
     records = list(zip(*columns, strict=True))
     quoted = [dialect.identifier_preparer.quote(name) for name in names]
     if dialect.name == "postgresql":

@@ -55,7 +55,7 @@ class MeetingSteps(SyncState):
         ids = [reference(item) or "" for item in page]
         known = await meeting_keys_by_oparl_ids(self.session, oparl_ids=ids)
         live: list[tuple[JsonDict, str, Organization, datetime]] = []
-        for item, oparl_id in zip(page, ids, strict=True):
+        async for item, oparl_id in turns(zip(page, ids, strict=True)):
             if not oparl_id or is_tombstone(item):
                 continue
             refs = [reference(r) or "" for r in as_list(item.get("organization"))]
@@ -73,7 +73,7 @@ class MeetingSteps(SyncState):
         taken = await meeting_keys_with_prefixes(self.session, prefixes=bases)
         keys: list[str] = []
         there: set[str] = set()  # keys of rows there already (synced or to adopt)
-        for _, oparl_id, org, start in live:
+        async for _, oparl_id, org, start in turns(live):
             key = known[oparl_id].key if oparl_id in known else adopted.get((org.id, start))
             if key is None:
                 key = organization_key(self._base_key(org, start), taken)
@@ -146,7 +146,7 @@ class MeetingSteps(SyncState):
                 set_agenda_ids(meeting.agenda_items, agendas[key])
             self._results(meeting, [e.result for e in agendas[key]])
             links += self._links(agendas[key], consultations, meeting.id, meeting.start)
-        for entries, meeting_id, start in inserted.values():
+        async for entries, meeting_id, start in turns(inserted.values()):
             links += self._links(entries, consultations, meeting_id, start)
         await self.session.flush()
         await link_consultations(self.session, links=links)

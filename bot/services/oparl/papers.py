@@ -67,7 +67,9 @@ class PaperSteps(SyncState):
             for item in page
             if not is_tombstone(item) and (oparl_id := reference(item))
         ]
-        given = {oparl_id: self._given_reference(item, oparl_id) for item, oparl_id in live}
+        given = {
+            oparl_id: self._given_reference(item, oparl_id) async for item, oparl_id in turns(live)
+        }
         found = await paper_identities(
             self.session, oparl_ids=list(given), references=given.values()
         )
