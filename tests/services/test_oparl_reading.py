@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.services.oparl.lists import TURN_SECONDS, ReadAhead, turns
-from bot.services.oparl.service import heap_set_aside
+from bot.services.oparl.service import SYNC_GC_THRESHOLDS, heap_set_aside
 from tests.waiting import until
 
 Page = list[dict[str, Any]]
@@ -147,10 +147,11 @@ async def test_quick_items_do_not_each_take_a_turn() -> None:
 
 
 def test_the_heap_is_set_aside_only_while_a_sync_runs() -> None:
-    before = gc.get_freeze_count()
+    before, thresholds = gc.get_freeze_count(), gc.get_threshold()
     with heap_set_aside():
         assert gc.get_freeze_count() > before
-    assert gc.get_freeze_count() == before
+        assert gc.get_threshold() == SYNC_GC_THRESHOLDS != thresholds
+    assert (gc.get_freeze_count(), gc.get_threshold()) == (before, thresholds)
     with pytest.raises(RuntimeError), heap_set_aside():
         raise RuntimeError("the sync failed")
-    assert gc.get_freeze_count() == before
+    assert (gc.get_freeze_count(), gc.get_threshold()) == (before, thresholds)

@@ -64,7 +64,7 @@ class PaperSteps(SyncState):
             self.deleted.append(f"paper {paper_reference}")  # disappears without a notice
         live = [
             (item, oparl_id)
-            for item in page
+            async for item in turns(page)
             if not is_tombstone(item) and (oparl_id := reference(item))
         ]
         given = {
@@ -77,7 +77,7 @@ class PaperSteps(SyncState):
         owners = {ref: oparl_id for oparl_id, ref in found}
         meeting_refs = {
             ref
-            for item, _ in live
+            async for item, _ in turns(live)
             for c in as_list(item.get("consultation"))
             if isinstance(c, dict) and (ref := reference(c.get("meeting")))
         }
