@@ -47,7 +47,7 @@ async def test_pages_are_read_ahead_up_to_the_depth_and_given_in_order() -> None
     for _ in range(100):  # turns enough for a reader that would not stop to go on
         await asyncio.sleep(0)
     assert source.read == 4
-    ids = [page[0]["id"] async for page in reader]
+    ids = [page[0]["id"] async for page in reader.batches(objects=1)]
     assert ids == [f"https://ris/paper/{n}" for n in range(20)]
     await reader.close()
 
@@ -56,7 +56,7 @@ async def test_a_read_error_reaches_the_caller_after_the_pages_before_it() -> No
     reader = ReadAhead(Source(5, fail_at=3).pages(), depth=8)
     taken: list[str] = []
     with pytest.raises(ConnectionError, match="server gone"):
-        async for page in reader:
+        async for page in reader.batches(objects=1):
             taken.append(page[0]["id"])
     assert taken == [f"https://ris/paper/{n}" for n in range(3)]
     await reader.close()
@@ -65,7 +65,7 @@ async def test_a_read_error_reaches_the_caller_after_the_pages_before_it() -> No
 async def test_closing_stops_the_reading() -> None:
     source = Source(1000)
     reader = ReadAhead(source.pages(), depth=2)
-    async for _ in reader:
+    async for _ in reader.batches(objects=1):
         break  # the caller stops early (the sync failed)
     await reader.close()
     assert source.closed and source.read < 10

@@ -105,34 +105,26 @@ class ReadAhead:
         except Exception as error:  # handed to the caller, in order
             await self._queue.put(error)
 
-    async def __aiter__(self) -> AsyncIterator[list[JsonDict]]:
-        while (page := await self._queue.get()) is not None:
-            if isinstance(page, BaseException):
-                raise page
-            yield page
-
     async def batches(self, *, objects: int) -> AsyncIterator[list[JsonDict]]:
-        """The pages joined into batches of what has arrived, up to about `objects` objects
-        (each batch is applied with a few statements, whatever the server's page size). A
-        batch waits for one page at most, never for more while there is work to apply: at the
-        start of a list, or when the server is slower than the sync."""
-        ended = False
-        while not ended:
+        """The pages in order, joined into batches of what has arrived, up to about `objects`
+        objects (each batch is applied with a few statements, whatever the server's page
+        size). A batch waits for one page at most, never for more while there is work to
+        apply: at the start of a list, or when the server is slower than the sync. A read
+        error reaches the caller after the pages before it."""
+        while True:
             page = await self._queue.get()
-            if page is None:
-                return
             batch: list[JsonDict] = []
-            while True:
+            while page is not None:
                 if isinstance(page, BaseException):
                     raise page
                 batch += page
                 if len(batch) >= objects or self._queue.empty():
                     break
                 page = self._queue.get_nowait()
-                if page is None:
-                    ended = True
-                    break
-            yield batch
+            if batch:
+                yield batch
+            if page is None:
+                return
 
     async def close(self) -> None:
         self._reading.cancel()

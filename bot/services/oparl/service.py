@@ -51,7 +51,7 @@ Progress = Callable[[str, ListProgress], None]
 # The cyclic garbage collector's thresholds while a sync runs (CPython's default: 700, 10, 10).
 # A sync makes and drops hundreds of thousands of page objects, which reference counting frees;
 # at the default, the youngest generation is walked every 700 of them (300 passes and 30 of the
-# middle generation per initial sync of 10,000 Vorlagen, 0.06 s), each a stretch the page reader
+# middle generation per initial sync of 10,000 Vorlagen, 0.1 s), each a stretch the page reader
 # waits for.
 SYNC_GC_THRESHOLDS = (50_000, 20, 10)
 
