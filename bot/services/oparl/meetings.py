@@ -85,8 +85,10 @@ class MeetingSteps(SyncState):
             await consultation_papers(
                 self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
             )
-            if self.link_each_page
-            else {}  # all linked at the end (`link_agendas`)
+            # The notices name each agenda's Vorlagen; a sync that tells no one (the first)
+            # reads the meetings before the Vorlagen and links all at the end (`link_agendas`).
+            if self.report.notify
+            else {}
         )
         upsert = self._upsert()
         upsert.meetings = await meetings_by_keys(self.session, keys=there)

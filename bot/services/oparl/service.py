@@ -259,7 +259,6 @@ async def _sync(
                 # download; the agendas and the papers they name are linked at the end. A body
                 # has far fewer meetings than papers, and these cost more per object: applied
                 # after the papers they were the sync's tail.
-                applier.link_each_page = False
                 await apply("meeting", meetings, applier.meetings)
                 await apply("paper", papers, applier.papers)
             else:

@@ -37,9 +37,6 @@ class SyncState:
     deleted: list[str] = field(default_factory=list)  # "paper 2021/144", …
     skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
     silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
-    # Link each page's agendas to the Vorlagen there already (for the notices); the first sync
-    # reads the meetings before the Vorlagen and links everything at the end instead.
-    link_each_page: bool = True
 
     async def load_organizations(self) -> None:
         rows = await all_organizations(self.session)
