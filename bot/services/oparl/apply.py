@@ -27,6 +27,7 @@ from storage.queries.oparl import (
     link_agenda_papers,
     link_consultations,
 )
+from storage.queries.oparl_bulk import release_agenda_items
 
 JsonDict = dict[str, Any]
 
@@ -90,6 +91,7 @@ class SyncApply(PaperSteps, MeetingSteps):
         takes the Vorlage of the consultation it names, a consultation without a meeting the
         meeting (and day) of the first agenda item that names it. Each page links what is there
         already; this links what came later (in the first sync, the meetings come first)."""
+        await release_agenda_items(self.session)
         await link_agenda_papers(self.session)
         found = await consultations_on_agendas(self.session)
         links: list[tuple[int, int, object]] = [

@@ -34,7 +34,7 @@ from storage.queries.oparl import (
     paper_names,
     unsynced_meetings_at,
 )
-from storage.queries.oparl_bulk import insert_rows, reserve_ids
+from storage.queries.oparl_bulk import hold_agenda_items, insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
 
@@ -229,7 +229,10 @@ class MeetingSteps(SyncState):
                 for position, entry in enumerate(new.agenda)
             ]
         await insert_rows(self.session, table="meetings", rows=meetings)
-        await insert_rows(self.session, table="agenda_items", rows=items)
+        if self.report.notify:
+            await insert_rows(self.session, table="agenda_items", rows=items)
+        else:  # the first sync reads the Vorlagen after the meetings: the items wait for them
+            await hold_agenda_items(self.session, rows=items)
         await insert_rows(self.session, table="files", rows=files)
         self.report.meetings.created += [
             EntityRef(MEETING, meeting_id, new.key, new.name)
