@@ -39,21 +39,49 @@ class Source:
             self.closed = True
 
 
+def same(item: dict[str, Any]) -> dict[str, Any]:
+    return item
+
+
 async def test_pages_are_read_ahead_up_to_the_depth_and_given_in_order() -> None:
     source = Source(20)
-    reader = ReadAhead(source.pages(), depth=3)
-    # Nobody takes a page yet: the reader fills its three places (and holds a fourth).
-    await until(lambda: source.read >= 4, what="pages read ahead")
+    decoded: list[str] = []
+
+    def decode(item: dict[str, Any]) -> str:
+        decoded.append(item["id"])
+        return str(item["id"])
+
+    reader = ReadAhead(source.pages(), decode=decode, depth=3)
+    # Nobody takes a page yet: three decoded pages wait (and the decoder holds a fourth); one
+    # read page waits for the decoder (and the reader holds another).
+    await until(lambda: source.read >= 6, what="pages read ahead")
     for _ in range(100):  # turns enough for a reader that would not stop to go on
         await asyncio.sleep(0)
-    assert source.read == 4
-    ids = [page[0]["id"] async for page in reader.batches(objects=1)]
+    assert source.read == 6
+    # Decoded before anyone asked for them: the work is done while the caller waits.
+    assert decoded == [f"https://ris/paper/{n}" for n in range(4)]
+    ids = [page[0] async for page in reader.batches(objects=1)]
     assert ids == [f"https://ris/paper/{n}" for n in range(20)]
     await reader.close()
 
 
+async def test_a_decode_error_reaches_the_caller_after_the_pages_before_it() -> None:
+    def decode(item: dict[str, Any]) -> str:
+        if item["id"].endswith("/2"):
+            raise ValueError("unreadable")
+        return str(item["id"])
+
+    reader = ReadAhead(Source(5).pages(), decode=decode, depth=8)
+    taken: list[str] = []
+    with pytest.raises(ValueError, match="unreadable"):
+        async for page in reader.batches(objects=1):
+            taken += page
+    assert taken == [f"https://ris/paper/{n}" for n in range(2)]
+    await reader.close()
+
+
 async def test_a_read_error_reaches_the_caller_after_the_pages_before_it() -> None:
-    reader = ReadAhead(Source(5, fail_at=3).pages(), depth=8)
+    reader = ReadAhead(Source(5, fail_at=3).pages(), decode=same, depth=8)
     taken: list[str] = []
     with pytest.raises(ConnectionError, match="server gone"):
         async for page in reader.batches(objects=1):
@@ -64,7 +92,7 @@ async def test_a_read_error_reaches_the_caller_after_the_pages_before_it() -> No
 
 async def test_closing_stops_the_reading() -> None:
     source = Source(1000)
-    reader = ReadAhead(source.pages(), depth=2)
+    reader = ReadAhead(source.pages(), decode=same, depth=2)
     async for _ in reader.batches(objects=1):
         break  # the caller stops early (the sync failed)
     await reader.close()
@@ -80,8 +108,15 @@ async def test_a_batch_joins_the_pages_that_have_arrived_and_waits_for_no_more()
                 await release.wait()  # the server is slow after the third page
             yield [{"id": f"https://ris/paper/{number}"}]
 
-    reader = ReadAhead(pages(), depth=8)
+    decoded: list[dict[str, Any]] = []
+
+    def decode(item: dict[str, Any]) -> dict[str, Any]:
+        decoded.append(item)
+        return item
+
+    reader = ReadAhead(pages(), decode=decode, depth=8)
     batches = reader.batches(objects=5)
+    await until(lambda: len(decoded) == 3, what="the first three pages read and decoded")
     first = await asyncio.wait_for(anext(batches), timeout=10)
     # Three one-object pages were there: applied now, not after two more have come.
     assert [item["id"] for item in first] == [f"https://ris/paper/{n}" for n in range(3)]
@@ -95,7 +130,7 @@ async def test_a_batch_joins_the_pages_that_have_arrived_and_waits_for_no_more()
 
 async def test_a_batch_stops_at_the_objects_asked_for_and_errors_reach_the_caller() -> None:
     source = Source(12, fail_at=10)
-    reader = ReadAhead(source.pages(), depth=16)
+    reader = ReadAhead(source.pages(), decode=same, depth=16)
     await until(lambda: source.closed, what="the list read to its error")
     batches = reader.batches(objects=4)
     assert [len(await anext(batches)) for _ in range(2)] == [4, 4]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.services.oparl.client import OParlClient
@@ -86,26 +86,50 @@ async def walk(
         next_url = nxt if isinstance(nxt, str) and nxt.strip() else None
 
 
-class ReadAhead:
-    """A list's pages, read from the moment this is made, up to `depth` of them ahead of the
-    caller: the sync's writes wait for the database, its downloads for the server, and the next
-    list downloads while the current one is applied. Memory stays bounded by `depth` pages.
-    `close()` stops reading (the caller stopped early or failed)."""
+class ReadAhead(Generic[T]):
+    """A list's pages, read from the moment this is made and decoded item by item (`decode`,
+    e.g. into records.PaperRecord), up to `depth` pages ahead of the caller: the sync's writes
+    wait for the database, its downloads for the server, and the next list downloads while the
+    current one is applied. Memory stays bounded by `depth` pages (and the two pages in hand).
+    `close()` stops reading (the caller stopped early or failed).
 
-    def __init__(self, pages: AsyncGenerator[list[JsonDict], None], *, depth: int = 8) -> None:
-        self._queue: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(depth)
+    Decoding is a stage of its own between the reader and the caller: it runs while the
+    caller waits (for the database), and never holds up the next request of the reader."""
+
+    def __init__(
+        self,
+        pages: AsyncGenerator[list[JsonDict], None],
+        *,
+        decode: Callable[[JsonDict], T],
+        depth: int = 8,
+    ) -> None:
+        self._read_pages: asyncio.Queue[list[JsonDict] | BaseException | None] = asyncio.Queue(1)
+        self._queue: asyncio.Queue[list[T] | BaseException | None] = asyncio.Queue(depth)
         self._reading = asyncio.create_task(self._read(pages))
+        self._decoding = asyncio.create_task(self._decode(decode))
 
     async def _read(self, pages: AsyncGenerator[list[JsonDict], None]) -> None:
         try:
             async with contextlib.aclosing(pages):
                 async for page in pages:
-                    await self._queue.put(page)
-            await self._queue.put(None)
+                    await self._read_pages.put(page)
+            await self._read_pages.put(None)
         except Exception as error:  # handed to the caller, in order
-            await self._queue.put(error)
+            await self._read_pages.put(error)
 
-    async def batches(self, *, objects: int) -> AsyncIterator[list[JsonDict]]:
+    async def _decode(self, decode: Callable[[JsonDict], T]) -> None:
+        while True:
+            page = await self._read_pages.get()
+            if page is None or isinstance(page, BaseException):
+                await self._queue.put(page)
+                return
+            try:
+                await self._queue.put([decode(item) async for item in turns(page)])
+            except Exception as error:
+                await self._queue.put(error)
+                return
+
+    async def batches(self, *, objects: int) -> AsyncIterator[list[T]]:
         """The pages in order, joined into batches of what has arrived, up to about `objects`
         objects (each batch is applied with a few statements, whatever the server's page
         size). A batch waits for one page at most, never for more while there is work to
@@ -113,7 +137,7 @@ class ReadAhead:
         error reaches the caller after the pages before it."""
         while True:
             page = await self._queue.get()
-            batch: list[JsonDict] = []
+            batch: list[T] = []
             while page is not None:
                 if isinstance(page, BaseException):
                     raise page
@@ -128,8 +152,9 @@ class ReadAhead:
 
     async def close(self) -> None:
         self._reading.cancel()
-        # Waits for the reader to end without taking its cancellation for the caller's own.
-        await asyncio.wait([self._reading])
+        self._decoding.cancel()
+        # Waits for both to end without taking their cancellation for the caller's own.
+        await asyncio.wait([self._reading, self._decoding])
 
 
 # Longest stretch of the sync's own work between two turns of the event loop. The page reader

@@ -55,7 +55,7 @@ class AgendaEntry(NamedTuple):
     number: str  # unique within the meeting
     name: str
     public: bool
-    paper: str | None  # the Vorlage's reference, through the item's consultation
+    paper: str | None  # the Vorlage's reference, through the item's consultation (`with_papers`)
     consultation: str | None  # that consultation's OParl id
     oparl_id: str | None
     result: str | None  # the decision taken
@@ -66,12 +66,8 @@ class AgendaEntry(NamedTuple):
         )
 
 
-def agenda(items: Any, papers: dict[str, str]) -> list[AgendaEntry]:
-    """Agenda entries in order, with unique numbers.
-
-    `papers` maps consultation ids to paper references (an item deals with a Vorlage through its
-    consultation).
-    """
+def agenda(items: Any) -> list[AgendaEntry]:
+    """Agenda entries in order, with unique numbers, without their Vorlagen (`with_papers`)."""
     entries: list[AgendaEntry] = []
     seen: set[str] = set()
     ordered = sorted(
@@ -89,7 +85,7 @@ def agenda(items: Any, papers: dict[str, str]) -> list[AgendaEntry]:
                 number=number,
                 name=text(item.get("name")) or number,
                 public=flag(item.get("public"), True),
-                paper=papers.get(consultation) if consultation else None,
+                paper=None,
                 consultation=consultation,
                 oparl_id=reference(item),
                 result=text(item.get("result"), 2000),
@@ -103,13 +99,15 @@ def _order(item: JsonDict) -> int:
     return order if isinstance(order, int) else 0
 
 
-def consultation_refs(meetings: list[JsonDict]) -> set[str]:
-    found: set[str] = set()
-    for meeting in meetings:
-        for item in as_list(meeting.get("agendaItem")):
-            if isinstance(item, dict) and (ref := reference(item.get("consultation"))):
-                found.add(ref)
-    return found
+def with_papers(entries: list[AgendaEntry], papers: dict[str, str]) -> list[AgendaEntry]:
+    """The entries with their Vorlagen: `papers` maps consultation ids to paper references (an
+    item deals with a Vorlage through its consultation)."""
+    if not papers:
+        return entries
+    return [
+        entry._replace(paper=papers.get(entry.consultation)) if entry.consultation else entry
+        for entry in entries
+    ]
 
 
 def paper_files(item: JsonDict) -> list[JsonDict]:

@@ -3,6 +3,8 @@ start, new readable keys, agendas linked to their Vorlagen, a deleted upcoming m
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -16,8 +18,8 @@ from bot.services.importer.report import (
 from bot.services.importer.schema import MeetingIn
 from bot.services.oparl import mapping
 from bot.services.oparl.lists import turns
+from bot.services.oparl.records import MeetingRecord
 from bot.services.oparl.state import SyncState, set_agenda_ids, set_if_changed
-from bot.services.oparl.values import as_list, flag, is_tombstone, reference, text, when
 from bot.services.organization_names import (
     organization_key,
 )
@@ -42,7 +44,7 @@ JsonDict = dict[str, Any]
 class NewMeeting(NamedTuple):
     """A meeting of the page that is not there yet: inserted in bulk, without importer items."""
 
-    item: JsonDict
+    record: MeetingRecord
     key: str
     organization: Organization
     start: datetime
@@ -50,27 +52,35 @@ class NewMeeting(NamedTuple):
     agenda: list[mapping.AgendaEntry]
 
 
+@dataclass
+class NewMeetingRows:
+    """The rows of a batch's new meetings, for `insert_rows`."""
+
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    agenda_items: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+
 class MeetingSteps(SyncState):
-    async def meetings(self, page: list[JsonDict]) -> None:
-        ids = [reference(item) or "" for item in page]
+    async def meetings(self, page: list[MeetingRecord]) -> None:
+        ids = [record.oparl_id or "" for record in page]
         known = await meeting_keys_by_oparl_ids(self.session, oparl_ids=ids)
-        live: list[tuple[JsonDict, str, Organization, datetime]] = []
-        async for item, oparl_id in turns(zip(page, ids, strict=True)):
-            if not oparl_id or is_tombstone(item):
+        live: list[tuple[MeetingRecord, str, Organization, datetime]] = []
+        for record, oparl_id in zip(page, ids, strict=True):
+            if not oparl_id or record.deleted:
                 continue
-            refs = [reference(r) or "" for r in as_list(item.get("organization"))]
-            organizations = self._followed_of(refs)
-            start = when(item.get("start"), self.tz)
+            organizations = self._followed_of(record.organizations)
             if not organizations:
                 continue
-            if start is None:
+            if record.start is None:
                 self.skipped.append(oparl_id)
                 continue
-            live.append((item, oparl_id, organizations[0], start))
+            live.append((record, oparl_id, organizations[0], record.start))
         slots = [(org.id, start) for _, oid, org, start in live if oid not in known]
         adopted = await unsynced_meetings_at(self.session, slots=slots)
         bases = {self._base_key(org, start) for _, _, org, start in live}
         taken = await meeting_keys_with_prefixes(self.session, prefixes=bases)
+        taken |= self.unwritten_keys  # the previous batch's new meetings, not written yet
         keys: list[str] = []
         there: set[str] = set()  # keys of rows there already (synced or to adopt)
         async for _, oparl_id, org, start in turns(live):
@@ -83,7 +93,8 @@ class MeetingSteps(SyncState):
             keys.append(key)
         consultations = (
             await consultation_papers(
-                self.session, oparl_ids=mapping.consultation_refs([row[0] for row in live])
+                self.session,
+                oparl_ids={e.consultation for row in live for e in row[0].agenda if e.consultation},
             )
             # The notices name each agenda's Vorlagen; a sync that tells no one (the first)
             # reads the meetings before the Vorlagen and links all at the end (`link_agendas`).
@@ -92,6 +103,7 @@ class MeetingSteps(SyncState):
         )
         upsert = self._upsert()
         upsert.meetings = await meetings_by_keys(self.session, keys=there)
+        self.writes.start()  # the previous batch's rows, while this one is built
         papers = {oparl_id: ref for oparl_id, (_, ref, _) in consultations.items()}
         paper_ids = {ref: paper_id for _, ref, paper_id in consultations.values()}
         pending: list[MeetingIn] = []
@@ -99,13 +111,13 @@ class MeetingSteps(SyncState):
         agendas: dict[str, list[mapping.AgendaEntry]] = {}
         bulk = len(set(keys)) == len(keys)  # else row by row, as an import does
         fresh: list[NewMeeting] = []
-        async for (item, _, org, start), key in turns(zip(live, keys, strict=True)):
+        async for (record, _, org, start), key in turns(zip(live, keys, strict=True)):
             existing = upsert.meetings.get(key)
-            entries = mapping.agenda(item.get("agendaItem"), papers)
-            name = text(item.get("name"), 255) or f"Sitzung {org.name}"[:255]
+            entries = mapping.with_papers(record.agenda, papers)
+            name = record.name or f"Sitzung {org.name}"[:255]
             self._quiet("meeting", key, [org])
             if existing is None and bulk:
-                fresh.append(NewMeeting(item, key, org, start, name, entries))
+                fresh.append(NewMeeting(record, key, org, start, name, entries))
                 continue
             agendas[key] = entries
             pending.append(
@@ -115,29 +127,31 @@ class MeetingSteps(SyncState):
                     kind=existing.kind.value if existing else MeetingKind.SESSION.value,
                     name=name,
                     start=start,
-                    end=when(item.get("end"), self.tz),
-                    location=mapping.location(item.get("location")),
+                    end=record.end,
+                    location=record.location,
                     public=existing.public if existing else True,
-                    cancelled=flag(item.get("cancelled"), False),
+                    cancelled=record.cancelled,
                     rsvp=existing.rsvp if existing else False,
                     agenda=[entry.as_item() for entry in entries],
                 )
             )
+        rows = await self._new_meeting_rows(fresh, paper_ids)
+        await self.writes.done()
         # Only the meetings that are there already need their Vorlagen as objects.
         upsert.papers = await papers_by_references(
             self.session, references={e.paper for m in pending for e in m.agenda if e.paper}
         )
         for meeting_in in pending:
             upsert.upsert_meeting(meeting_in)
-        inserted = await self._insert_meetings(fresh, paper_ids)
+        inserted = await self._insert_meetings(fresh, rows)
         await self._decisions_in_new_meetings(fresh, paper_ids)
         live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
         keys = [key for key in keys if key not in inserted]
         new_meetings = {key for key in keys if upsert.meetings[key].id is None}
-        for (item, oparl_id, _, _), key in zip(live, keys, strict=True):
+        for (record, oparl_id, _, _), key in zip(live, keys, strict=True):
             meeting = upsert.meetings[key]
             set_if_changed(meeting, "oparl_id", oparl_id)
-            set_if_changed(meeting, "web", text(item.get("web"), 1000))
+            set_if_changed(meeting, "web", record.web)
             if key in new_meetings:  # written once, with the ids; others after the flush
                 set_agenda_ids(meeting.agenda_items, agendas[key])
         await self._finish(upsert)
@@ -148,8 +162,11 @@ class MeetingSteps(SyncState):
                 set_agenda_ids(meeting.agenda_items, agendas[key])
             self._results(meeting, [e.result for e in agendas[key]])
             links += self._links(agendas[key], consultations, meeting.id, meeting.start)
+        named = len(links)
         async for entries, meeting_id, start in turns(inserted.values()):
             links += self._links(entries, consultations, meeting_id, start)
+        if len(links) > named:
+            await self.writes.flush()  # consultations are linked to the new meetings: now
         await self.session.flush()
         await link_consultations(self.session, links=links)
         for change in self.report.meetings.changed[changed_before:]:
@@ -177,46 +194,40 @@ class MeetingSteps(SyncState):
             if entry.consultation and (found := consultations.get(entry.consultation))
         ]
 
-    async def _insert_meetings(
+    async def _new_meeting_rows(
         self, fresh: list[NewMeeting], paper_ids: dict[str, int]
-    ) -> dict[str, tuple[list[mapping.AgendaEntry], int, datetime]]:
-        """New meetings in bulk: ids reserved, one INSERT for the page's meetings and one for
-        their agenda items; reported as created, as the upsert would. By key: (agenda, id,
-        start)."""
-        if not fresh:
-            return {}
-        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
-        meetings: list[dict[str, Any]] = []
-        items: list[dict[str, Any]] = []
-        files: list[dict[str, Any]] = []
-        async for new, meeting_id in turns(zip(fresh, ids, strict=True)):
-            item = new.item
-            files += [
-                {"paper_id": None, "meeting_id": meeting_id, "role": role, **self._file_values(f)}
-                for role, f in mapping.meeting_files(item)
+    ) -> NewMeetingRows:
+        """The rows of new meetings, their agenda items and documents; each names its meeting by
+        its place in `fresh` until `_insert_meetings` gives the ids."""
+        rows = NewMeetingRows()
+        async for place, new in turns(enumerate(fresh)):
+            record = new.record
+            rows.files += [
+                {"paper_id": None, "meeting_id": place, "role": role, **self._new_file(f)}
+                for role, f in record.files
             ]
-            meetings.append(
+            rows.meetings.append(
                 {
-                    "id": meeting_id,
+                    "id": place,
                     "key": new.key,
                     "organization_id": new.organization.id,
                     "kind": MeetingKind.SESSION,
                     "name": new.name,
                     "start": new.start,
-                    "end": when(item.get("end"), self.tz),
-                    "location": mapping.location(item.get("location")),
+                    "end": record.end,
+                    "location": record.location,
                     "public": True,
-                    "cancelled": flag(item.get("cancelled"), False),
+                    "cancelled": record.cancelled,
                     "rsvp": False,
                     "sequence": 0,
                     "change_reason": None,
-                    "oparl_id": reference(item),
-                    "web": text(item.get("web"), 1000),
+                    "oparl_id": record.oparl_id,
+                    "web": record.web,
                 }
             )
-            items += [
+            rows.agenda_items += [
                 {
-                    "meeting_id": meeting_id,
+                    "meeting_id": place,
                     "position": position,
                     "number": entry.number,
                     "name": entry.name,
@@ -228,12 +239,34 @@ class MeetingSteps(SyncState):
                 }
                 for position, entry in enumerate(new.agenda)
             ]
-        await insert_rows(self.session, table="meetings", rows=meetings)
+        return rows
+
+    async def _insert_meetings(
+        self, fresh: list[NewMeeting], rows: NewMeetingRows
+    ) -> dict[str, tuple[list[mapping.AgendaEntry], int, datetime]]:
+        """New meetings in bulk: ids reserved, one INSERT for the batch's meetings, one for
+        their agenda items and one for their documents, written while the next batch is built
+        (`writes`); reported as created, as the upsert would. By key: (agenda, id, start)."""
+        self.unwritten_keys = {new.key for new in fresh}
+        if not fresh:
+            return {}
+        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
+        for meeting in rows.meetings:
+            meeting["id"] = ids[meeting["id"]]
+        for row_of_meeting in (*rows.agenda_items, *rows.files):
+            row_of_meeting["meeting_id"] = ids[row_of_meeting["meeting_id"]]
+        session = self.session
+        self.writes.later(
+            functools.partial(insert_rows, session, table="meetings", rows=rows.meetings)
+        )
         if self.report.notify:
-            await insert_rows(self.session, table="agenda_items", rows=items)
+            items = functools.partial(
+                insert_rows, session, table="agenda_items", rows=rows.agenda_items
+            )
         else:  # the first sync reads the Vorlagen after the meetings: the items wait for them
-            await hold_agenda_items(self.session, rows=items)
-        await insert_rows(self.session, table="files", rows=files)
+            items = functools.partial(hold_agenda_items, session, rows=rows.agenda_items)
+        self.writes.later(items)
+        self.writes.later(functools.partial(insert_rows, session, table="files", rows=rows.files))
         self.report.meetings.created += [
             EntityRef(MEETING, meeting_id, new.key, new.name)
             for new, meeting_id in zip(fresh, ids, strict=True)
@@ -290,17 +323,17 @@ class MeetingSteps(SyncState):
                 )
             )
 
-    async def _documents(self, meetings: list[tuple[Meeting, JsonDict]]) -> None:
+    async def _documents(self, meetings: list[tuple[Meeting, MeetingRecord]]) -> None:
         """A meeting's own documents by reference, like a Vorlage's. A new one of an upcoming
         meeting (Nachtrag, Tischvorlage) or a protocol is a change the members hear of."""
         existing = await files_of_meetings(
             self.session, meeting_ids=[meeting.id for meeting, _ in meetings]
         )
         added: list[tuple[Meeting, File]] = []
-        for meeting, item in meetings:
+        for meeting, record in meetings:
             have = existing.get(meeting.id, {})
-            for role, entry in mapping.meeting_files(item):
-                values = self._file_values(entry)
+            for role, file in record.files:
+                values = self._new_file(file)
                 row = have.pop(values["oparl_id"], None)
                 if row is None:
                     row = File(paper_id=None, meeting_id=meeting.id, role=role, **values)
@@ -334,14 +367,14 @@ class MeetingSteps(SyncState):
         return f"{org.key[:80]}-{start.astimezone(self.tz):%Y-%m-%d}"
 
     async def _cancel_deleted(
-        self, page: list[JsonDict], known: dict[str, MeetingIdentity]
+        self, page: list[MeetingRecord], known: dict[str, MeetingIdentity]
     ) -> None:
         """A deleted meeting that is still to come counts as cancelled; a past one stays."""
         keys = [
             known[ref].key
-            for item in page
-            if is_tombstone(item)
-            and (ref := reference(item) or "") in known
+            for record in page
+            if record.deleted
+            and (ref := record.oparl_id or "") in known
             and known[ref].start > self.now
             and not known[ref].cancelled
         ]

@@ -3,16 +3,17 @@ reference); a deleted Vorlage disappears without a notice."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 from bot.services.importer.apply import Upsert
 from bot.services.importer.report import PAPER, EntityRef
 from bot.services.importer.schema import ConsultationIn, PaperIn
-from bot.services.oparl import mapping
 from bot.services.oparl.lists import turns
+from bot.services.oparl.records import PaperRecord
 from bot.services.oparl.state import SyncState, set_if_changed, set_oparl_ids
-from bot.services.oparl.values import as_list, day, flag, is_tombstone, reference, text
 from storage.models import File
 from storage.queries.council_keys import meetings_by_keys, papers_by_references
 from storage.queries.oparl import (
@@ -48,53 +49,70 @@ class Step(NamedTuple):
         )
 
 
-class Chosen(NamedTuple):
-    """A paper of the page that is applied: its object, ids and Beratungsfolge."""
+@dataclass
+class NewRows:
+    """The rows of a batch's new Vorlagen, for `insert_rows`."""
 
-    item: JsonDict
+    papers: list[dict[str, Any]] = field(default_factory=list)
+    consultations: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Chosen(NamedTuple):
+    """A paper of the page that is applied: its record, ids and Beratungsfolge."""
+
+    record: PaperRecord
     oparl_id: str
     reference: str
     steps: list[Step]
 
 
 class PaperSteps(SyncState):
-    async def papers(self, page: list[JsonDict]) -> None:
-        gone = [ref for item in page if is_tombstone(item) and (ref := reference(item))]
+    async def papers(self, page: list[PaperRecord]) -> None:
+        gone = [record.oparl_id for record in page if record.deleted and record.oparl_id]
         for paper_reference in await delete_papers_by_oparl_ids(self.session, oparl_ids=gone):
             self.deleted.append(f"paper {paper_reference}")  # disappears without a notice
         live = [
-            (item, oparl_id)
-            async for item in turns(page)
-            if not is_tombstone(item) and (oparl_id := reference(item))
+            (record, oparl_id)
+            for record in page
+            if not record.deleted and (oparl_id := record.oparl_id)
         ]
-        given = {
-            oparl_id: self._given_reference(item, oparl_id) async for item, oparl_id in turns(live)
-        }
+        given = {oparl_id: record.reference for record, oparl_id in live}
         found = await paper_identities(
             self.session, oparl_ids=list(given), references=given.values()
         )
+        # The previous batch's new papers are not written yet (`writes`): their references.
+        found += [
+            (owner, ref)
+            for ref in set(given.values())
+            if (owner := self.unwritten_references.get(ref))
+        ]
         known = {oparl_id: ref for oparl_id, ref in found if oparl_id in given}
         owners = {ref: oparl_id for oparl_id, ref in found}
         meeting_refs = {
-            ref
-            async for item, _ in turns(live)
-            for c in as_list(item.get("consultation"))
-            if isinstance(c, dict) and (ref := reference(c.get("meeting")))
+            step.meeting for record, _ in live for step in record.consultations if step.meeting
         }
         meetings = await meeting_keys_by_oparl_ids(self.session, oparl_ids=meeting_refs)
+        upsert = self._upsert()
+        # Those of the page's papers that are there already (some may not be followed).
+        upsert.papers = await papers_by_references(
+            self.session,
+            references={
+                ref
+                for oparl_id in given
+                if (ref := known.get(oparl_id) or given[oparl_id]) in owners
+            },
+        )
+        self.writes.start()  # the previous batch's rows, while this one is built
         chosen: list[Chosen] = []
-        async for item, oparl_id in turns(live):
-            steps, organizations = self._consultations(item, meetings)
+        async for record, oparl_id in turns(live):
+            steps, organizations = self._consultations(record, meetings)
             followed = self._followed_of(organizations)
             if oparl_id not in known and not followed:
                 continue  # no step in a followed organization
             paper_reference = known.get(oparl_id) or given[oparl_id]
-            chosen.append(Chosen(item, oparl_id, paper_reference, steps))
+            chosen.append(Chosen(record, oparl_id, paper_reference, steps))
             self._quiet("paper", paper_reference, followed)
-        upsert = self._upsert()
-        upsert.papers = await papers_by_references(
-            self.session, references={c.reference for c in chosen if c.reference in owners}
-        )
         applied: list[Chosen] = []
         fresh: list[Chosen] = []
         references = [c.reference for c in chosen]
@@ -106,20 +124,29 @@ class PaperSteps(SyncState):
                 fresh.append(row)
             else:  # a change, an adoption, or a reference twice on the page
                 applied.append(row)
-        # Papers there already go through the importer, with the meetings of their steps.
+        rows = await self._new_paper_rows(fresh)
+        await self.writes.done()
+        if applied:
+            await self._apply_papers(upsert, applied)
+        await self._insert_papers(fresh, rows)
+
+    async def _apply_papers(self, upsert: Upsert, applied: list[Chosen]) -> None:
+        """Papers there already (changed or adopted), and those whose reference is twice on the
+        page, go through the importer, with the meetings of their steps."""
         upsert.meetings = await meetings_by_keys(
             self.session, keys={s.meeting.key for row in applied for s in row.steps if s.meeting}
         )
         for row in applied:
-            item, existing = row.item, upsert.papers.get(row.reference)
+            record, existing = row.record, upsert.papers.get(row.reference)
             upsert.upsert_paper(
                 PaperIn.model_construct(
                     reference=row.reference,
-                    name=text(item.get("name")) or row.reference,
-                    paper_type=text(item.get("paperType"), 100) or "Vorlage",
-                    date=day(item.get("date")),
+                    name=record.name or row.reference,
+                    paper_type=record.paper_type or "Vorlage",
+                    date=record.date,
                     originator=self._originator(
-                        item, existing.originator.key if existing and existing.originator else None
+                        record,
+                        existing.originator.key if existing and existing.originator else None,
                     ),
                     proposal=existing.proposal if existing else None,
                     summary=existing.summary if existing else None,
@@ -130,7 +157,7 @@ class PaperSteps(SyncState):
             # Set before the flush, so a new row is written once, with them.
             paper = upsert.papers[row.reference]
             set_if_changed(paper, "oparl_id", row.oparl_id)
-            set_if_changed(paper, "web", text(row.item.get("web"), 1000))
+            set_if_changed(paper, "web", row.record.web)
         await self.session.flush()
         await upsert.replace_consultations(
             [
@@ -153,15 +180,13 @@ class PaperSteps(SyncState):
         for row in later:
             self._consultation_ids(upsert, row)
         await self.session.flush()
-        await self._files([(upsert.papers[row.reference], row.item) for row in applied])
-        await self._insert_papers(fresh)
+        await self._files([(upsert.papers[row.reference], row.record) for row in applied])
 
-    def _originator(self, item: JsonDict, default: str | None) -> str | None:
+    def _originator(self, record: PaperRecord, default: str | None) -> str | None:
         """The key of the organization the paper comes from (`underDirectionOf`, else
         `originatorOrganization`), when it is synced."""
-        refs = as_list(item.get("underDirectionOf")) or as_list(item.get("originatorOrganization"))
-        for ref in refs:
-            organization = self.by_oparl.get(reference(ref) or "")
+        for ref in record.originators:
+            organization = self.by_oparl.get(ref)
             if organization is not None:
                 return organization.key
         return default
@@ -170,29 +195,21 @@ class PaperSteps(SyncState):
     def _consultation_ids(upsert: Upsert, row: Chosen) -> None:
         set_oparl_ids(upsert.papers[row.reference].consultations, [s.oparl_id for s in row.steps])
 
-    async def _insert_papers(self, fresh: list[Chosen]) -> None:
-        """New Vorlagen in bulk: ids reserved, one INSERT each for the page's papers, their
-        Beratungsfolge and their documents; reported as created, as the upsert would. Plain
-        rows, no importer items: at 10,000 papers the items alone cost a second."""
-        if not fresh:
-            return
-        ids = await reserve_ids(self.session, table="papers", count=len(fresh))
-        papers: list[dict[str, Any]] = []
-        consultations: list[dict[str, Any]] = []
-        files: list[dict[str, Any]] = []
-        created: list[EntityRef] = []
+    async def _new_paper_rows(self, fresh: list[Chosen]) -> NewRows:
+        """The rows of new Vorlagen, their Beratungsfolge and documents; each names its paper by
+        its place in `fresh` until `_insert_papers` gives the ids."""
+        rows = NewRows()
         organization_ids = {key: organization.id for key, organization in self.by_key.items()}
-        async for row, paper_id in turns(zip(fresh, ids, strict=True)):
-            item = row.item
-            originator = self._originator(item, None)
-            name = text(item.get("name")) or row.reference
-            papers.append(
+        async for place, row in turns(enumerate(fresh)):
+            record = row.record
+            originator = self._originator(record, None)
+            rows.papers.append(
                 {
-                    "id": paper_id,
+                    "id": place,
                     "reference": row.reference,
-                    "name": name,
-                    "paper_type": text(item.get("paperType"), 100) or "Vorlage",
-                    "date": day(item.get("date")),
+                    "name": record.name or row.reference,
+                    "paper_type": record.paper_type or "Vorlage",
+                    "date": record.date,
                     "originator_id": organization_ids[originator] if originator else None,
                     "proposal": None,
                     "summary": None,
@@ -200,12 +217,12 @@ class PaperSteps(SyncState):
                     "history": None,
                     "attachments": None,
                     "oparl_id": row.oparl_id,
-                    "web": text(item.get("web"), 1000),
+                    "web": record.web,
                 }
             )
-            consultations += [
+            rows.consultations += [
                 {
-                    "paper_id": paper_id,
+                    "paper_id": place,
                     "position": position,
                     "organization_id": organization_ids[step.organization],
                     "meeting_id": step.meeting.id if step.meeting else None,
@@ -217,79 +234,69 @@ class PaperSteps(SyncState):
                 }
                 for position, step in enumerate(row.steps)
             ]
-            files += [
-                {"paper_id": paper_id, **self._file_values(entry)}
-                for entry in mapping.paper_files(item)
-            ]
-            created.append(EntityRef(PAPER, paper_id, row.reference, name))
-        await insert_rows(self.session, table="papers", rows=papers)
-        await insert_rows(self.session, table="consultations", rows=consultations)
-        await insert_rows(self.session, table="files", rows=files)
-        self.report.papers.created += created
+            rows.files += [{"paper_id": place, **self._new_file(values)} for values in record.files]
+        return rows
 
-    @staticmethod
-    def _given_reference(item: JsonDict, oparl_id: str) -> str:
-        """The reference a paper gets when it is new: its own, else one from its OParl id."""
-        fallback = "OParl-" + oparl_id.rstrip("/").rsplit("/")[-1]
-        return (text(item.get("reference"), 50) or fallback)[:50]
+    async def _insert_papers(self, fresh: list[Chosen], rows: NewRows) -> None:
+        """New Vorlagen in bulk: ids reserved, one INSERT each for the batch's papers, their
+        Beratungsfolge and their documents, written while the next batch is built (`writes`);
+        reported as created, as the upsert would. Plain rows, no importer items: at 10,000
+        papers the items alone cost a second."""
+        self.unwritten_references = {row.reference: row.oparl_id for row in fresh}
+        if not fresh:
+            return
+        ids = await reserve_ids(self.session, table="papers", count=len(fresh))
+        for paper in rows.papers:
+            paper["id"] = ids[paper["id"]]
+        for row_of_paper in (*rows.consultations, *rows.files):
+            row_of_paper["paper_id"] = ids[row_of_paper["paper_id"]]
+        for name, table in (
+            ("papers", rows.papers),
+            ("consultations", rows.consultations),
+            ("files", rows.files),
+        ):
+            write = functools.partial(insert_rows, self.session, table=name, rows=table)
+            self.writes.later(write)
+        self.report.papers.created += [
+            EntityRef(PAPER, paper["id"], row.reference, paper["name"])
+            for row, paper in zip(fresh, rows.papers, strict=True)
+        ]
 
     def _consultations(
-        self, item: JsonDict, meetings: dict[str, MeetingIdentity]
+        self, record: PaperRecord, meetings: dict[str, MeetingIdentity]
     ) -> tuple[list[Step], list[str]]:
         """The paper's steps in synced organizations, and the OParl ids of those organizations."""
         steps: list[Step] = []
         organizations: list[str] = []
-        for consultation in as_list(item.get("consultation")):
-            if not isinstance(consultation, dict) or is_tombstone(consultation):
-                continue
-            refs = [reference(r) or "" for r in as_list(consultation.get("organization"))]
-            known = [ref for ref in refs if ref in self.by_oparl]
+        for consultation in record.consultations:
+            known = [ref for ref in consultation.organizations if ref in self.by_oparl]
             if not known:
                 continue
             organizations += known
-            meeting = meetings.get(reference(consultation.get("meeting")) or "")
+            meeting = meetings.get(consultation.meeting or "")
             steps.append(
                 Step(
                     organization=self.by_oparl[known[0]].key,
                     meeting=meeting,
                     day=meeting.start.astimezone(self.tz).date() if meeting else None,
-                    role=text(consultation.get("role"), 100),
-                    authoritative=flag(consultation.get("authoritative"), False),
-                    oparl_id=reference(consultation),
+                    role=consultation.role,
+                    authoritative=consultation.authoritative,
+                    oparl_id=consultation.oparl_id,
                 )
             )
         return steps, organizations
 
-    async def _files(self, papers: list[tuple[Any, JsonDict]]) -> None:
+    async def _files(self, papers: list[tuple[Any, PaperRecord]]) -> None:
         """A Vorlage's documents by reference: fetched when a member taps one, not now."""
         existing = await files_of_papers(self.session, paper_ids=[p.id for p, _ in papers])
-        for paper, item in papers:
+        for paper, record in papers:
             have = existing.get(paper.id, {})
-            wanted = mapping.paper_files(item)
-            for entry in wanted:
-                oparl_id = reference(entry) or ""
-                url = text(entry.get("accessUrl"), 1000) or text(entry.get("downloadUrl"), 1000)
-                name = (
-                    text(entry.get("fileName"), 255) or text(entry.get("name"), 255) or "Anlage.pdf"
-                )
-                row = have.pop(oparl_id, None)
+            for values in record.files:
+                row = have.pop(values["oparl_id"], None)
                 if row is None:
-                    size = entry.get("size")
-                    self.session.add(
-                        File(
-                            paper_id=paper.id,
-                            file_name=name,
-                            mime_type=text(entry.get("mimeType"), 100) or "application/pdf",
-                            size=size if isinstance(size, int) else 0,
-                            sha256="",
-                            content=None,
-                            created_at=self.now,
-                            oparl_id=oparl_id,
-                            access_url=url,
-                        )
-                    )
-                elif (row.file_name, row.access_url) != (name, url):
-                    row.file_name, row.access_url = name, url
+                    self.session.add(File(paper_id=paper.id, **self._new_file(values)))
+                elif (row.file_name, row.access_url) != (values["file_name"], values["access_url"]):
+                    row.file_name, row.access_url = values["file_name"], values["access_url"]
             for row in have.values():
                 await self.session.delete(row)
         await self.session.flush()

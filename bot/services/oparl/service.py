@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.metrics import sync_run
 from bot.services.importer import ImportReport, Notifier
+from bot.services.oparl import records
 from bot.services.oparl.apply import SyncApply
 from bot.services.oparl.client import OParlClient, ServerDown
 from bot.services.oparl.lists import ListProgress, ReadAhead, walk
@@ -76,6 +78,15 @@ def heap_set_aside() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def _decoder(name: str, tz: tzinfo) -> Callable[[dict[str, Any]], Any]:
+    """How a list's objects are read before they are applied (records.py)."""
+    if name == "paper":
+        return records.paper
+    if name == "meeting":
+        return functools.partial(records.meeting, tz=tz)
+    return lambda item: item  # organizations: a few, applied as they are
 
 
 class SyncConfigError(Exception):
@@ -207,6 +218,7 @@ async def _sync(
     started_requests = client.requests
     body = await find_body(client, url, settings.oparl_body)
     body_name = text(body.get("name")) or text(body.get("shortName")) or url
+    applier: SyncApply | None = None
     async with sessions() as session, contextlib.AsyncExitStack() as readers:
         try:
             if not await try_sync_lock(session, key=LOCK_KEY):
@@ -222,23 +234,24 @@ async def _sync(
             result = SyncResult(body=body_name, report=report, first=first)
             await applier.load_organizations()
 
-            def read(name: str, since_: datetime | None, depth: int = 8) -> ReadAhead | None:
+            def read(name: str, since_: datetime | None, depth: int = 8) -> ReadAhead[Any] | None:
                 target = reference(body.get(name))
                 if target is None:
                     return None
                 counter = result.lists.setdefault(name, ListProgress())
                 pages = walk(client, target, since=since_, progress=counter)
-                reader = ReadAhead(pages, depth=depth)
+                reader = ReadAhead(pages, decode=_decoder(name, settings.tz), depth=depth)
                 readers.push_async_callback(reader.close)
                 return reader
 
-            async def apply(name: str, pages: ReadAhead | None, step: Any) -> None:
+            async def apply(name: str, pages: ReadAhead[Any] | None, step: Any) -> None:
                 if pages is None:
                     return
                 async for batch in pages.batches(objects=BATCH):
                     await step(batch)
                     if progress is not None:
                         progress(name, result.lists[name])
+                await applier.writes.flush()  # the next list's look-ups see all of this one
 
             organizations = read("organization", since)
             if first:
@@ -289,6 +302,8 @@ async def _sync(
             )
             await session.flush()
         except BaseException:
+            if applier is not None:
+                await applier.writes.abandon()  # the session is free once its write ended
             await session.rollback()
             raise
         if dry_run:

@@ -15,7 +15,7 @@ from bot.services.importer.report import (
     ImportReport,
 )
 from bot.services.oparl.mapping import AgendaEntry
-from bot.services.oparl.values import reference, text
+from bot.services.oparl.writes import WriteBehind
 from storage.models import Organization
 from storage.queries.oparl import (
     all_organizations,
@@ -37,6 +37,10 @@ class SyncState:
     deleted: list[str] = field(default_factory=list)  # "paper 2021/144", …
     skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
     silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
+    writes: WriteBehind = field(default_factory=WriteBehind)  # a batch's new rows
+    # What the queued rows hold that the next batch's look-ups cannot see yet.
+    unwritten_references: dict[str, str] = field(default_factory=dict)  # → paper OParl id
+    unwritten_keys: set[str] = field(default_factory=set)  # meeting keys
 
     async def load_organizations(self) -> None:
         rows = await all_organizations(self.session)
@@ -54,22 +58,10 @@ class SyncState:
             target.append(EntityRef(kind, row.id, key, name))
         upsert.created.clear()
 
-    def _file_values(self, entry: JsonDict) -> dict[str, Any]:
-        """A new synced document's row: a reference, fetched when a member taps it."""
-        size = entry.get("size")
-        return {
-            "file_name": text(entry.get("fileName"), 255)
-            or text(entry.get("name"), 255)
-            or "Anlage.pdf",
-            "mime_type": text(entry.get("mimeType"), 100) or "application/pdf",
-            "size": size if isinstance(size, int) else 0,
-            "sha256": "",
-            "content": None,
-            "created_at": self.now,
-            "oparl_id": reference(entry) or "",
-            "access_url": text(entry.get("accessUrl"), 1000)
-            or text(entry.get("downloadUrl"), 1000),
-        }
+    def _new_file(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A new synced document's row (`records.file_values`): a reference, fetched when a
+        member taps it."""
+        return {**values, "sha256": "", "content": None, "created_at": self.now}
 
     def _followed_of(self, refs: list[str]) -> list[Organization]:
         return [self.by_oparl[ref] for ref in refs if ref in self.followed and ref in self.by_oparl]
