@@ -3,23 +3,20 @@ start, new readable keys, agendas linked to their Vorlagen, a deleted upcoming m
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
 
 from bot.services.importer.report import (
     MEETING,
     PAPER,
     EntityChange,
-    EntityRef,
     FieldChange,
 )
 from bot.services.importer.schema import MeetingIn
 from bot.services.oparl import mapping
 from bot.services.oparl.lists import turns
+from bot.services.oparl.meeting_rows import NewMeeting, NewMeetings
 from bot.services.oparl.records import MeetingRecord
-from bot.services.oparl.state import SyncState, set_agenda_ids, set_if_changed
+from bot.services.oparl.state import set_agenda_ids, set_if_changed
 from bot.services.organization_names import (
     organization_key,
 )
@@ -36,32 +33,9 @@ from storage.queries.oparl import (
     paper_names,
     unsynced_meetings_at,
 )
-from storage.queries.oparl_bulk import hold_agenda_items, insert_rows, reserve_ids
-
-JsonDict = dict[str, Any]
 
 
-class NewMeeting(NamedTuple):
-    """A meeting of the page that is not there yet: inserted in bulk, without importer items."""
-
-    record: MeetingRecord
-    key: str
-    organization: Organization
-    start: datetime
-    name: str
-    agenda: list[mapping.AgendaEntry]
-
-
-@dataclass
-class NewMeetingRows:
-    """The rows of a batch's new meetings, for `insert_rows`."""
-
-    meetings: list[dict[str, Any]] = field(default_factory=list)
-    agenda_items: list[dict[str, Any]] = field(default_factory=list)
-    files: list[dict[str, Any]] = field(default_factory=list)
-
-
-class MeetingSteps(SyncState):
+class MeetingSteps(NewMeetings):
     async def meetings(self, page: list[MeetingRecord]) -> None:
         ids = [record.oparl_id or "" for record in page]
         known = await meeting_keys_by_oparl_ids(self.session, oparl_ids=ids)
@@ -193,88 +167,6 @@ class MeetingSteps(SyncState):
             for entry in entries
             if entry.consultation and (found := consultations.get(entry.consultation))
         ]
-
-    async def _new_meeting_rows(
-        self, fresh: list[NewMeeting], paper_ids: dict[str, int]
-    ) -> NewMeetingRows:
-        """The rows of new meetings, their agenda items and documents; each names its meeting by
-        its place in `fresh` until `_insert_meetings` gives the ids."""
-        rows = NewMeetingRows()
-        async for place, new in turns(enumerate(fresh)):
-            record = new.record
-            rows.files += [
-                {"paper_id": None, "meeting_id": place, "role": role, **self._new_file(f)}
-                for role, f in record.files
-            ]
-            rows.meetings.append(
-                {
-                    "id": place,
-                    "key": new.key,
-                    "organization_id": new.organization.id,
-                    "kind": MeetingKind.SESSION,
-                    "name": new.name,
-                    "start": new.start,
-                    "end": record.end,
-                    "location": record.location,
-                    "public": True,
-                    "cancelled": record.cancelled,
-                    "rsvp": False,
-                    "sequence": 0,
-                    "change_reason": None,
-                    "oparl_id": record.oparl_id,
-                    "web": record.web,
-                }
-            )
-            rows.agenda_items += [
-                {
-                    "meeting_id": place,
-                    "position": position,
-                    "number": entry.number,
-                    "name": entry.name,
-                    "public": entry.public,
-                    "paper_id": paper_ids[entry.paper] if entry.paper else None,
-                    "result": entry.result,
-                    "oparl_id": entry.oparl_id,
-                    "consultation_oparl_id": entry.consultation,
-                }
-                for position, entry in enumerate(new.agenda)
-            ]
-        return rows
-
-    async def _insert_meetings(
-        self, fresh: list[NewMeeting], rows: NewMeetingRows
-    ) -> dict[str, tuple[list[mapping.AgendaEntry], int, datetime]]:
-        """New meetings in bulk: ids reserved, one INSERT for the batch's meetings, one for
-        their agenda items and one for their documents, written while the next batch is built
-        (`writes`); reported as created, as the upsert would. By key: (agenda, id, start)."""
-        self.unwritten_keys = {new.key for new in fresh}
-        if not fresh:
-            return {}
-        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
-        for meeting in rows.meetings:
-            meeting["id"] = ids[meeting["id"]]
-        for row_of_meeting in (*rows.agenda_items, *rows.files):
-            row_of_meeting["meeting_id"] = ids[row_of_meeting["meeting_id"]]
-        session = self.session
-        self.writes.later(
-            functools.partial(insert_rows, session, table="meetings", rows=rows.meetings)
-        )
-        if self.report.notify:
-            items = functools.partial(
-                insert_rows, session, table="agenda_items", rows=rows.agenda_items
-            )
-        else:  # the first sync reads the Vorlagen after the meetings: the items wait for them
-            items = functools.partial(hold_agenda_items, session, rows=rows.agenda_items)
-        self.writes.later(items)
-        self.writes.later(functools.partial(insert_rows, session, table="files", rows=rows.files))
-        self.report.meetings.created += [
-            EntityRef(MEETING, meeting_id, new.key, new.name)
-            for new, meeting_id in zip(fresh, ids, strict=True)
-        ]
-        return {
-            new.key: (new.agenda, meeting_id, new.start)
-            for new, meeting_id in zip(fresh, ids, strict=True)
-        }
 
     def _results(self, meeting: Meeting, results: list[str | None]) -> None:
         """The decisions taken on the agenda items; one on a Vorlage is news for it."""

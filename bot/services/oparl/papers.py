@@ -25,8 +25,6 @@ from storage.queries.oparl import (
 )
 from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
-JsonDict = dict[str, Any]
-
 
 class Step(NamedTuple):
     """One step of a Vorlage's Beratungsfolge as the page gives it (an OParl Consultation)."""
