@@ -1,5 +1,5 @@
 """Bulk writes of the OParl sync's new rows: ids reserved up front, then one bulk INSERT per
-table and page, below the ORM (whose unit of work would build and track an object per row) and
+table and batch, below the ORM (whose unit of work would build and track an object per row) and
 below SQLAlchemy's executemany (which builds and type-processes a parameter dict per row in
 Python: 2.5 s of a 7 s initial sync of the benchmark body). PostgreSQL takes the rows by COPY,
 SQLite by one statement over a JSON array (see `json_rows`). The feed counter "council" is
@@ -169,9 +169,12 @@ async def hold_agenda_items(session: AsyncSession, *, rows: Sequence[dict[str, A
     if not rows:
         return
     if not session.info.get(WAITING):
+        # A write first: on SQLite it opens the transaction (the driver leaves a CREATE outside
+        # of one), so that a rollback drops the table there too.
+        await session.run_sync(raise_versions, [COUNCIL])
         temporary = "TEMPORARY TABLE IF NOT EXISTS " + WAITING
         if (await session.connection()).dialect.name == "postgresql":
-            temporary += " ON COMMIT DROP"  # and a rollback drops it, as on SQLite
+            temporary += " ON COMMIT DROP"  # a rollback drops it as well
         await session.execute(
             text(f"CREATE {temporary} AS SELECT {_WAITING_TABLE} FROM agenda_items WHERE 1 = 0")
         )
@@ -180,9 +183,9 @@ async def hold_agenda_items(session: AsyncSession, *, rows: Sequence[dict[str, A
 
 
 async def release_agenda_items(session: AsyncSession) -> None:
-    """The held agenda items into agenda_items, each without a Vorlage with that of the
-    consultation it names where that is there now, in the order they were held (meeting by
-    meeting)."""
+    """Write the held agenda items into agenda_items, in the order they were held (meeting by
+    meeting). An item that was held without a Vorlage takes the Vorlage of the consultation it
+    names, if that consultation exists by now."""
     if not session.info.pop(WAITING, False):
         return
     await session.run_sync(raise_versions, [COUNCIL])  # a text statement: raised here

@@ -71,6 +71,25 @@ async def test_abandon_waits_for_the_write_in_progress_and_drops_the_rest() -> N
     assert log == ["meetings begins", "meetings ends"]
 
 
+async def test_abandon_cancelled_meanwhile_still_waits_for_the_write_then_says_so() -> None:
+    log: list[str] = []
+    gate = asyncio.Event()
+    writes = WriteBehind()
+    writes.later(recorder(log, "agenda items", gate))
+    writes.start()
+    await asyncio.sleep(0)
+    abandoning = asyncio.create_task(writes.abandon())
+    await asyncio.sleep(0)
+    abandoning.cancel()  # the sync is cancelled while it waits for the write
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert not abandoning.done()  # a rollback now would break the connection
+    gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(abandoning, timeout=10)
+    assert log == ["agenda items begins", "agenda items ends"]
+
+
 async def test_abandon_keeps_a_failed_write_to_itself() -> None:
     async def failing() -> None:
         raise ConnectionError("the database went away")

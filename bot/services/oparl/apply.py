@@ -1,11 +1,14 @@
-"""Applying OParl pages through the importer's upsert, page by page, in bulk.
+"""Applying OParl pages batch by batch: new objects in bulk, the others through the
+importer's upsert.
 
-Each page is one `Upsert` (bot/services/importer/apply.py) over the rows the page names, loaded
-with a few queries per page, then one flush: unchanged objects are not written and not reported,
-changed ones are recorded in the shared `ImportReport`, from which the existing notice machinery
-(bot/services/notices) writes the outbox rows at the end of the sync. What the import has no
-notion of is done here: OParl ids and web links, adoption of rows made by an import or the chat,
-deleted objects, synced files by reference.
+A batch (the pages that have arrived, up to 500 objects) is read into records (records.py) and
+applied with a few look-ups. New Vorlagen and meetings are written in bulk, below the ORM, while
+the next batch is built (papers.py, meeting_rows.py, writes.py). Objects that are there already
+go through one `Upsert` (bot/services/importer/apply.py) per batch: unchanged objects are not
+written and not reported, changed ones are recorded in the shared `ImportReport`. From that
+report the existing notice machinery (bot/services/notices) writes the outbox rows at the end of
+the sync. What the import has no notion of is done here: OParl ids and web links, adoption of
+rows made by an import or the chat, deleted objects, synced files by reference.
 """
 
 from __future__ import annotations
@@ -89,8 +92,10 @@ class SyncApply(PaperSteps, MeetingSteps):
     async def link_agendas(self) -> None:
         """What agendas and Vorlagen read in either order say of each other: an agenda item
         takes the Vorlage of the consultation it names, a consultation without a meeting the
-        meeting (and day) of the first agenda item that names it. Each page links what is there
-        already; this links what came later (in the first sync, the meetings come first)."""
+        meeting (and day) of the first agenda item that names it. Each batch links what is
+        there already; this links what came later. The first sync reads the meetings first:
+        their agenda items were held back until now and are written here, with their
+        Vorlagen."""
         await release_agenda_items(self.session)
         await link_agenda_papers(self.session)
         found = await consultations_on_agendas(self.session)

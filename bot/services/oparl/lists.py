@@ -90,7 +90,8 @@ class ReadAhead(Generic[T]):
     """A list's pages, read from the moment this is made and decoded item by item (`decode`,
     e.g. into records.PaperRecord), up to `depth` pages ahead of the caller: the sync's writes
     wait for the database, its downloads for the server, and the next list downloads while the
-    current one is applied. Memory stays bounded by `depth` pages (and the two pages in hand).
+    current one is applied. Memory stays bounded by `depth` pages (and about four more: one
+    waiting for the decoder, those the reader and the decoder hold, the batch being applied).
     `close()` stops reading (the caller stopped early or failed).
 
     Decoding is a stage of its own between the reader and the caller: it runs while the

@@ -38,12 +38,12 @@ class NewMeetingRows:
     files: list[dict[str, Any]] = field(default_factory=list)
 
 
-class NewMeetings(SyncState):
+class NewMeetingSteps(SyncState):
     async def _new_meeting_rows(
         self, fresh: list[NewMeeting], paper_ids: dict[str, int]
     ) -> NewMeetingRows:
         """The rows of new meetings, their agenda items and documents; each names its meeting by
-        its place in `fresh` until `_insert_meetings` gives the ids."""
+        its place in `fresh` until `_queue_new_meetings` gives the ids."""
         rows = NewMeetingRows()
         async for place, new in turns(enumerate(fresh)):
             record = new.record
@@ -86,12 +86,13 @@ class NewMeetings(SyncState):
             ]
         return rows
 
-    async def _insert_meetings(
+    async def _queue_new_meetings(
         self, fresh: list[NewMeeting], rows: NewMeetingRows
     ) -> dict[str, tuple[list[mapping.AgendaEntry], int, datetime]]:
-        """New meetings in bulk: ids reserved, one INSERT for the batch's meetings, one for
-        their agenda items and one for their documents, written while the next batch is built
-        (`writes`); reported as created, as the upsert would. By key: (agenda, id, start)."""
+        """New meetings in bulk: ids reserved, and one INSERT queued for the batch's meetings,
+        one for their agenda items and one for their documents, written while the next batch
+        is built (`writes`); reported as created, as the upsert would. By key: (agenda, id,
+        start)."""
         self.unwritten_keys = {new.key for new in fresh}
         if not fresh:
             return {}
@@ -108,7 +109,10 @@ class NewMeetings(SyncState):
             items = functools.partial(
                 insert_rows, session, table="agenda_items", rows=rows.agenda_items
             )
-        else:  # the first sync reads the Vorlagen after the meetings: the items wait for them
+        else:
+            # Only the first sync tells no one, and only it reads the meetings before the
+            # Vorlagen (service._sync): no agenda item can name its Vorlage yet, so the items
+            # wait for them (storage/queries/oparl_bulk.hold_agenda_items).
             items = functools.partial(hold_agenda_items, session, rows=rows.agenda_items)
         self.writes.later(items)
         self.writes.later(functools.partial(insert_rows, session, table="files", rows=rows.files))

@@ -14,7 +14,7 @@ from bot.services.importer.report import (
 from bot.services.importer.schema import MeetingIn
 from bot.services.oparl import mapping
 from bot.services.oparl.lists import turns
-from bot.services.oparl.meeting_rows import NewMeeting, NewMeetings
+from bot.services.oparl.meeting_rows import NewMeeting, NewMeetingSteps
 from bot.services.oparl.records import MeetingRecord
 from bot.services.oparl.state import set_agenda_ids, set_if_changed
 from bot.services.organization_names import (
@@ -35,7 +35,7 @@ from storage.queries.oparl import (
 )
 
 
-class MeetingSteps(NewMeetings):
+class MeetingSteps(NewMeetingSteps):
     async def meetings(self, page: list[MeetingRecord]) -> None:
         ids = [record.oparl_id or "" for record in page]
         known = await meeting_keys_by_oparl_ids(self.session, oparl_ids=ids)
@@ -117,7 +117,7 @@ class MeetingSteps(NewMeetings):
         )
         for meeting_in in pending:
             upsert.upsert_meeting(meeting_in)
-        inserted = await self._insert_meetings(fresh, rows)
+        inserted = await self._queue_new_meetings(fresh, rows)
         await self._decisions_in_new_meetings(fresh, paper_ids)
         live = [row for row, key in zip(live, keys, strict=True) if key not in inserted]
         keys = [key for key in keys if key not in inserted]

@@ -48,7 +48,7 @@ class Step(NamedTuple):
 
 
 @dataclass
-class NewRows:
+class NewPaperRows:
     """The rows of a batch's new Vorlagen, for `insert_rows`."""
 
     papers: list[dict[str, Any]] = field(default_factory=list)
@@ -126,7 +126,7 @@ class PaperSteps(SyncState):
         await self.writes.done()
         if applied:
             await self._apply_papers(upsert, applied)
-        await self._insert_papers(fresh, rows)
+        await self._queue_new_papers(fresh, rows)
 
     async def _apply_papers(self, upsert: Upsert, applied: list[Chosen]) -> None:
         """Papers there already (changed or adopted), and those whose reference is twice on the
@@ -193,10 +193,10 @@ class PaperSteps(SyncState):
     def _consultation_ids(upsert: Upsert, row: Chosen) -> None:
         set_oparl_ids(upsert.papers[row.reference].consultations, [s.oparl_id for s in row.steps])
 
-    async def _new_paper_rows(self, fresh: list[Chosen]) -> NewRows:
+    async def _new_paper_rows(self, fresh: list[Chosen]) -> NewPaperRows:
         """The rows of new Vorlagen, their Beratungsfolge and documents; each names its paper by
-        its place in `fresh` until `_insert_papers` gives the ids."""
-        rows = NewRows()
+        its place in `fresh` until `_queue_new_papers` gives the ids."""
+        rows = NewPaperRows()
         organization_ids = {key: organization.id for key, organization in self.by_key.items()}
         async for place, row in turns(enumerate(fresh)):
             record = row.record
@@ -235,9 +235,9 @@ class PaperSteps(SyncState):
             rows.files += [{"paper_id": place, **self._new_file(values)} for values in record.files]
         return rows
 
-    async def _insert_papers(self, fresh: list[Chosen], rows: NewRows) -> None:
-        """New Vorlagen in bulk: ids reserved, one INSERT each for the batch's papers, their
-        Beratungsfolge and their documents, written while the next batch is built (`writes`);
+    async def _queue_new_papers(self, fresh: list[Chosen], rows: NewPaperRows) -> None:
+        """New Vorlagen in bulk: ids reserved, and one INSERT queued each for the batch's papers,
+        their Beratungsfolge and their documents, written while the next batch is built (`writes`);
         reported as created, as the upsert would. Plain rows, no importer items: at 10,000
         papers the items alone cost a second."""
         self.unwritten_references = {row.reference: row.oparl_id for row in fresh}

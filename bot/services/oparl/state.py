@@ -38,9 +38,12 @@ class SyncState:
     skipped: list[str] = field(default_factory=list)  # OParl ids that could not be applied
     silent: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) not to announce
     writes: WriteBehind = field(default_factory=WriteBehind)  # a batch's new rows
-    # What the queued rows hold that the next batch's look-ups cannot see yet.
-    unwritten_references: dict[str, str] = field(default_factory=dict)  # → paper OParl id
-    unwritten_keys: set[str] = field(default_factory=set)  # meeting keys
+    # What the previous batch's queued rows hold that the next batch's look-ups cannot see yet:
+    # the references of its new papers (→ their OParl ids), so that another RIS object with
+    # one of them is refused as a clash, and the keys of its new meetings, so that no new
+    # meeting takes one of them.
+    unwritten_references: dict[str, str] = field(default_factory=dict)
+    unwritten_keys: set[str] = field(default_factory=set)
 
     async def load_organizations(self) -> None:
         rows = await all_organizations(self.session)

@@ -8,7 +8,8 @@ look-ups (`start`), and wait for them (`done`) before that batch uses the sessio
 look-ups of one batch and the writes of the one before never run at once on the session's one
 connection, and everything is written in the order it was queued. What the next batch's
 look-ups cannot see yet, the queued rows, the steps keep in memory (a batch's references and
-meeting keys).
+meeting keys). That is enough because a list names each object once (`lists.walk` drops ids
+already seen), so a batch's look-ups never need an object of the batch before it.
 """
 
 from __future__ import annotations
@@ -54,8 +55,18 @@ class WriteBehind:
         """Drop what is queued and wait for a write in progress to end, whatever its outcome:
         the sync failed, and rolls back once the session is free."""
         self._queued.clear()
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            await asyncio.wait([writing])
-            if not writing.cancelled():
-                writing.exception()  # retrieved: the sync's own error is the one to report
+        if self._writing is None:
+            return
+        writing, self._writing = self._writing, None
+        cancelled = False
+        while not writing.done():
+            # Even when cancelled meanwhile: rolling back while the write runs would break the
+            # connection. The cancellation is raised once the write has ended.
+            try:
+                await asyncio.wait([writing])
+            except asyncio.CancelledError:
+                cancelled = True
+        if not writing.cancelled():
+            writing.exception()  # retrieved: the sync's own error is the one to report
+        if cancelled:
+            raise asyncio.CancelledError
