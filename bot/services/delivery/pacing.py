@@ -7,10 +7,12 @@
   Both get a small safety margin, because Telegram measures arrival, not departure.
 * RetryAfter: the chat that got it waits; every other chat goes on.
 
-A chat's limiter is acquired only after the caller holds a sending slot and the global token,
-and the chat task waits *before* taking a slot until its chat has capacity again (`ready`).
-So a send follows the previous send to the same chat by at least the interval, measured from
-when it actually goes out, and a chat waiting for its turn blocks no one else.
+A chat's limiter counts a send once it has been answered (`sent`), and the chat task waits
+*before* taking a slot until its chat has capacity again (`ready`). So a send follows the
+previous send to the same chat by at least the interval, measured from the previous one's
+answer: later than its arrival, whatever held it up on the way (a busy event loop can hold a
+request back and let the next go at once, and Telegram measures arrival). A chat waiting for
+its turn blocks no one else.
 """
 
 from __future__ import annotations
@@ -64,12 +66,17 @@ class Pacer:
             await asyncio.sleep(step)
 
     async def take(self, chat_id: int) -> None:
-        """Take the global token and the chat's; call right before sending."""
+        """Take the global token; call right before sending (after `ready`)."""
         if self._budget is not None:
             # The chat's bucket there too: it is shared with the replies to that chat.
             await self._budget.take(reply=False, chat_id=chat_id)
         else:
             await self._global.acquire()
+
+    async def sent(self, chat_id: int) -> None:
+        """Count a send to the chat once it has been answered (or failed), which is no earlier
+        than it arrived. One send per chat is in flight at a time, and `ready` let it go, so
+        the chat has room for it."""
         await self._chat(chat_id).acquire()
 
     def block(self, chat_id: int, seconds: float) -> None:

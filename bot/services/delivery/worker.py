@@ -300,6 +300,8 @@ class DeliveryWorker:
                     log.exception("sending to chat %s failed", message.chat_id)
             else:
                 outcome = Outcome(Verdict.SENT, message_id=message_id)
+            finally:
+                await self._pacer.sent(message.chat_id)  # counted at its answer (pacing.py)
             DELIVERIES.labels(outcome=outcome.verdict.value).inc()
             if outcome.verdict is Verdict.RETRY_AFTER:
                 RETRY_AFTER.inc()

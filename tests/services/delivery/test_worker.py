@@ -81,6 +81,35 @@ async def test_pacing_keeps_within_telegrams_limits(
         assert set(received_counts(api, [m.chat_id for m in members[1:]]).values()) == {1}
 
 
+async def test_a_send_held_up_on_its_way_keeps_the_chats_interval_at_arrival(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Telegram counts a message when it arrives. The first message to the member is held up
+    # 0.4 s on its way (a busy event loop or network); the second must not arrive less than
+    # a second after it, though it could leave a second after the first left.
+    async with local_telegram(RateLimits.strict()) as (api, bot):
+        [member] = await add_members(sessions, api, 1)
+        api.inject(member.chat_id, Fault.timeout(0.4), methods=["sendMessage"])
+        async with sessions.begin() as session:
+            await enqueue_many(
+                session,
+                [
+                    Notice(
+                        event_key=f"late:{n}",
+                        chat_id=member.chat_id,
+                        kind="news",
+                        text=f"Nachricht {n}",
+                        person_id=member.person_id,
+                    )
+                    for n in range(2)
+                ],
+            )
+        async with running_worker(bot, sessions, poll_interval=0.05):
+            await wait_until_settled(sessions)
+        assert api.log.too_many_requests == 0
+        assert [m.text for m in received(api, member.chat_id)] == ["Nachricht 0", "Nachricht 1"]
+
+
 async def test_telegrams_answers_decide_retry_failure_or_unreachable(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
