@@ -104,7 +104,7 @@ async def test_a_write_that_fails_fails_the_sync_and_applies_nothing(
             raise ConnectionError("the database went away")
         await written(session, table=table, **rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("bot.services.oparl.papers.insert_rows", failing)
+    monkeypatch.setattr("bot.services.oparl.state.insert_rows", failing)
     with pytest.raises(ConnectionError, match="went away"):
         await sync(sessions, oparl)
     async with sessions() as session:

@@ -15,7 +15,7 @@ from bot.services.oparl.lists import turns
 from bot.services.oparl.records import MeetingRecord
 from bot.services.oparl.state import SyncState
 from storage.models import MeetingKind, Organization
-from storage.queries.oparl_bulk import hold_agenda_items, insert_rows, reserve_ids
+from storage.queries.oparl_bulk import hold_agenda_items
 
 
 class NewMeeting(NamedTuple):
@@ -96,31 +96,24 @@ class NewMeetingSteps(SyncState):
         self.unwritten_keys = {new.key for new in fresh}
         if not fresh:
             return {}
-        ids = await reserve_ids(self.session, table="meetings", count=len(fresh))
-        for meeting in rows.meetings:
-            meeting["id"] = ids[meeting["id"]]
-        for row_of_meeting in (*rows.agenda_items, *rows.files):
-            row_of_meeting["meeting_id"] = ids[row_of_meeting["meeting_id"]]
-        session = self.session
-        self.writes.later(
-            functools.partial(insert_rows, session, table="meetings", rows=rows.meetings)
+        await self._give_ids(
+            "meetings", rows.meetings, rows.agenda_items, rows.files, column="meeting_id"
         )
+        self._write_later("meetings", rows.meetings)
         if self.report.notify:
-            items = functools.partial(
-                insert_rows, session, table="agenda_items", rows=rows.agenda_items
-            )
+            self._write_later("agenda_items", rows.agenda_items)
         else:
             # Only the first sync tells no one, and only it reads the meetings before the
             # Vorlagen (service._sync): no agenda item can name its Vorlage yet, so the items
             # wait for them (storage/queries/oparl_bulk.hold_agenda_items).
-            items = functools.partial(hold_agenda_items, session, rows=rows.agenda_items)
-        self.writes.later(items)
-        self.writes.later(functools.partial(insert_rows, session, table="files", rows=rows.files))
+            held = functools.partial(hold_agenda_items, self.session, rows=rows.agenda_items)
+            self.writes.later(held)
+        self._write_later("files", rows.files)
         self.report.meetings.created += [
-            EntityRef(MEETING, meeting_id, new.key, new.name)
-            for new, meeting_id in zip(fresh, ids, strict=True)
+            EntityRef(MEETING, meeting["id"], new.key, new.name)
+            for new, meeting in zip(fresh, rows.meetings, strict=True)
         ]
         return {
-            new.key: (new.agenda, meeting_id, new.start)
-            for new, meeting_id in zip(fresh, ids, strict=True)
+            new.key: (new.agenda, meeting["id"], new.start)
+            for new, meeting in zip(fresh, rows.meetings, strict=True)
         }

@@ -3,7 +3,6 @@ reference); a deleted Vorlage disappears without a notice."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -23,7 +22,6 @@ from storage.queries.oparl import (
     meeting_keys_by_oparl_ids,
     paper_identities,
 )
-from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 
 class Step(NamedTuple):
@@ -243,18 +241,12 @@ class PaperSteps(SyncState):
         self.unwritten_references = {row.reference: row.oparl_id for row in fresh}
         if not fresh:
             return
-        ids = await reserve_ids(self.session, table="papers", count=len(fresh))
-        for paper in rows.papers:
-            paper["id"] = ids[paper["id"]]
-        for row_of_paper in (*rows.consultations, *rows.files):
-            row_of_paper["paper_id"] = ids[row_of_paper["paper_id"]]
-        for name, table in (
-            ("papers", rows.papers),
-            ("consultations", rows.consultations),
-            ("files", rows.files),
-        ):
-            write = functools.partial(insert_rows, self.session, table=name, rows=table)
-            self.writes.later(write)
+        await self._give_ids(
+            "papers", rows.papers, rows.consultations, rows.files, column="paper_id"
+        )
+        self._write_later("papers", rows.papers)
+        self._write_later("consultations", rows.consultations)
+        self._write_later("files", rows.files)
         self.report.papers.created += [
             EntityRef(PAPER, paper["id"], row.reference, paper["name"])
             for row, paper in zip(fresh, rows.papers, strict=True)

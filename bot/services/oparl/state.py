@@ -3,6 +3,8 @@ key, what is followed, and the helpers to upsert a page through the importer."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -20,6 +22,7 @@ from storage.models import Organization
 from storage.queries.oparl import (
     all_organizations,
 )
+from storage.queries.oparl_bulk import insert_rows, reserve_ids
 
 JsonDict = dict[str, Any]
 
@@ -60,6 +63,21 @@ class SyncState:
         for target, kind, row, key, name in upsert.created:
             target.append(EntityRef(kind, row.id, key, name))
         upsert.created.clear()
+
+    async def _give_ids(
+        self, table: str, rows: list[dict[str, Any]], *dependent: list[dict[str, Any]], column: str
+    ) -> None:
+        """Reserve ids for `rows`, new rows of `table` whose "id" is their place in the batch,
+        and put them in there and in `column` of the `dependent` rows naming the same places."""
+        ids = await reserve_ids(self.session, table=table, count=len(rows))
+        for row in rows:
+            row["id"] = ids[row["id"]]
+        for row in itertools.chain(*dependent):
+            row[column] = ids[row[column]]
+
+    def _write_later(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Queue the bulk insert of `rows` into `table` (`writes`)."""
+        self.writes.later(functools.partial(insert_rows, self.session, table=table, rows=rows))
 
     def _new_file(self, values: dict[str, Any]) -> dict[str, Any]:
         """A new synced document's row (`records.file_values`): a reference, fetched when a
